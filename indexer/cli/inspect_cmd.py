@@ -1,0 +1,131 @@
+"""`gongkai inspect`: what extraction makes of one file, or of a whole corpus (--summary)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from ..corpus import Skipped, extract_all
+from ..errors import GongkaiError, ReportReadError
+from ..extract import extract_report
+from ..record import Report
+
+SECTION_LABELS = {
+    "preamble": "前言", "overview": "总体情况", "proactive": "主动公开", "requests": "依申请公开",
+    "fees": "收费及减免", "appeals": "复议与诉讼", "problems": "问题与改进", "other": "其他事项",
+    "appendix": "附件",
+}
+
+
+def fail(message: str) -> None:
+    """Print a user-facing error and exit with code 2."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+def region_label(report: Report) -> str:
+    r = report.region
+    parts = [p for p in (r.province, r.city, r.county) if p]
+    label = "/".join(parts) if parts else "—"
+    return f"{label} ({r.adcode})" if r.adcode else label
+
+
+def print_summary_of(report: Report) -> None:
+    """The readable one-report view."""
+    click.echo(f"report   {report.report_id}  ({report.source})")
+    click.echo(f"title    {report.title or '—'}")
+    click.echo(f"agency   {report.agency or '—'}")
+    click.echo(f"year     {report.year if report.year is not None else '—'}")
+    if report.published or report.url:
+        click.echo(f"published {report.published or '—'}  {report.url or ''}")
+    click.echo(f"region   {region_label(report)}")
+    if report.region.evidence:
+        click.echo(f"         evidence: {report.region.evidence}")
+    if len(report.region.candidates) > 1:
+        alts = ", ".join(f"{c.get('adcode')} {c.get('name', '')}" for c in report.region.candidates)
+        click.echo(f"         candidates: {alts}")
+    click.echo(f"sections ({len(report.sections)}):")
+    for s in report.sections:
+        heading = s.heading.replace("\n", " ")[:60] or "(no heading)"
+        click.echo(f"  {s.slug:<10} {SECTION_LABELS.get(s.slug, ''):<6} "
+                   f"{s.start:>6}-{s.end:<6} {heading}")
+    if report.stats:
+        click.echo(f"stats    {len(report.stats)} figures")
+        for key, fig in report.stats.items():
+            value = fig.get("value") if isinstance(fig, dict) else fig
+            click.echo(f"  {key:<28} {value}")
+
+
+def print_corpus_summary(paths: tuple[str, ...], as_json: bool) -> None:
+    """One line per report, then counts of what is missing."""
+    rows, skipped = [], []
+    missing: Counter[str] = Counter()
+    slugs: Counter[str] = Counter()
+    stat_keys: Counter[str] = Counter()
+    for item in extract_all(paths):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+            continue
+        r = item
+        kinds = [s.slug for s in r.sections]
+        slugs.update(set(kinds))
+        for key, fig in r.stats.items():
+            if (fig.get("value") if isinstance(fig, dict) else fig) is not None:
+                stat_keys[key] += 1
+        for name, value in (("year", r.year), ("agency", r.agency), ("title", r.title),
+                            ("province", r.region.province), ("city", r.region.city)):
+            if value in (None, ""):
+                missing[name] += 1
+        if set(kinds) <= {"preamble", "appendix"}:
+            missing["sections"] += 1
+        rows.append({"report_id": r.report_id, "source": r.source, "year": r.year,
+                     "agency": r.agency, "region": region_label(r),
+                     "sections": [s.slug for s in r.sections], "stats": len(r.stats)})
+    summary = {"reports": len(rows), "skipped": [vars(s) for s in skipped],
+               "missing": dict(missing), "reports_with_section": dict(slugs),
+               "reports_with_figure": dict(sorted(stat_keys.items()))}
+    if as_json:
+        click.echo(json.dumps({"rows": rows, "summary": summary}, ensure_ascii=False, indent=1))
+        return
+    for row in rows:
+        outline = " ".join(row["sections"])
+        click.echo(f"{row['source']:<34} {row['year'] or '—':<5} {(row['agency'] or '—')[:22]:<22} "
+                   f"{row['region'][:30]:<30} {outline}")
+    click.echo("")
+    click.echo(f"reports: {len(rows)}   skipped: {len(skipped)}")
+    for s in skipped:
+        click.echo(f"  skipped {s.source}: {s.reason}")
+    for name in ("year", "agency", "title", "province", "city", "sections"):
+        click.echo(f"missing {name:<9} {missing[name]}")
+    click.echo("reports with section: " + ", ".join(
+        f"{slug} {slugs[slug]}" for slug in SECTION_LABELS if slugs[slug]))
+    if stat_keys:
+        click.echo("reports with figure: " + ", ".join(f"{k} {v}" for k, v in sorted(stat_keys.items())))
+
+
+@click.command("inspect")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the record (or summary) as JSON.")
+@click.option("--summary", is_flag=True, help="Run a whole directory and print extraction quality.")
+@click.option("--tables", is_flag=True, help="With --json, include tables read from HTML markup.")
+def inspect_cmd(paths: tuple[str, ...], as_json: bool, summary: bool, tables: bool) -> None:
+    """Show what extraction makes of report FILE(s), or of a corpus DIR with --summary."""
+    try:
+        if summary or any(Path(p).is_dir() for p in paths):
+            print_corpus_summary(paths, as_json)
+            return
+        for path in paths:
+            if not Path(path).exists():
+                raise GongkaiError(f"{path}: no such file or directory")
+            report = extract_report(path, Path(path).parent)
+            if as_json:
+                click.echo(json.dumps(report.to_dict(with_tables=tables), ensure_ascii=False,
+                                      indent=1))
+            else:
+                print_summary_of(report)
+    except (GongkaiError, ReportReadError) as exc:
+        fail(exc.message)

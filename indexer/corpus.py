@@ -1,0 +1,53 @@
+"""Finding report files under the paths a user gives, and extracting them all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import GongkaiError, ReportReadError
+from .extract import extract_report
+from .reading import SUFFIXES
+from .record import Report
+
+
+@dataclass
+class Skipped:
+    """A file that was not indexed, and why."""
+
+    source: str
+    reason: str
+
+
+def iter_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Path]]:
+    """(file, corpus root) for every file under `paths`, sorted; a missing path is an error."""
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise GongkaiError(f"{raw}: no such file or directory")
+        if path.is_file():
+            yield path, path.parent
+            continue
+        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            if any(part.startswith(".") for part in file.relative_to(path).parts):
+                continue
+            yield file, path
+
+
+def is_candidate(path: Path) -> bool:
+    """Whether a file has a report suffix (others are listed as skipped, not read)."""
+    return path.suffix.lower() in SUFFIXES
+
+
+def extract_all(paths: Iterable[str | Path]) -> Iterator[Report | Skipped]:
+    """Extract every file under `paths`: a Report, or a Skipped with the reason."""
+    for file, root in iter_files(paths):
+        source = file.relative_to(root).as_posix()
+        if not is_candidate(file):
+            yield Skipped(source, f"not a report file type ({file.suffix or 'no suffix'})")
+            continue
+        try:
+            yield extract_report(file, root)
+        except ReportReadError as exc:
+            yield Skipped(source, exc.reason)

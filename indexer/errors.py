@@ -1,0 +1,26 @@
+"""The one error type for "the user (or the input) asked for something wrong"."""
+
+
+class GongkaiError(Exception):
+    """A user mistake or bad input: rendered as a message, never a traceback."""
+
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ReportReadError(GongkaiError):
+    """A file that cannot be read as a report: names the file and the reason."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class NotFound(GongkaiError):
+    """An unknown report, agency or page."""
+
+    status = 404

@@ -1,0 +1,66 @@
+"""File -> report record: the first stage of the pipeline.
+
+`extract_report` reads a file (`reading`), trims web chrome (`clean`), finds title, agency and
+year (`metadata`), splits the canonical sections (`sections`), resolves the region (`regions`)
+and reads the statistics (`stats`). Each step is a function of plain data and can be tested alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from . import clean, metadata, regions, sections, stats
+from .reading import read_document
+from .record import Report
+
+_URL_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def report_id_for(source: str) -> str:
+    """A stable, URL-safe id: the file stem when it is URL-safe, else a slug plus a path hash."""
+    stem = Path(source).stem
+    if _URL_SAFE.match(stem):
+        return stem
+    digest = hashlib.sha1(source.encode("utf-8")).hexdigest()[:12]
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")[:40]
+    return f"{slug}-{digest}" if slug else f"r-{digest}"
+
+
+def source_for(path: Path, root: Path | None) -> str:
+    """The path relative to the corpus root, with forward slashes."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
+def extract_report(path: str | Path, root: str | Path | None = None) -> Report:
+    """Read one report file into a Report record; raises ReportReadError for a bad file."""
+    path = Path(path)
+    root_path = Path(root) if root is not None else None
+    source = source_for(path, root_path)
+    doc = read_document(path, display=source)
+    start, end = clean.body_bounds(doc.text)
+    text = doc.text[start:end]
+    tables = doc.tables
+    if start:
+        for table in tables:
+            for row in table:
+                for cell in row:
+                    cell.start -= start
+                    cell.end -= start
+    tables = [[[c for c in row if 0 <= c.start and c.end <= len(text)] for row in table]
+              for table in tables]
+    meta = metadata.extract_metadata(text, doc.header)
+    outline = sections.split_sections(text)
+    region = regions.resolve_region(meta.agency, text, doc.header)
+    report = Report(
+        report_id=report_id_for(source), source=source, title=meta.title, agency=meta.agency,
+        year=meta.year, published=meta.published, url=meta.url, region=region, text=text,
+        sections=outline, tables=tables)
+    report.stats = stats.extract_stats(report)
+    return report
