@@ -27,12 +27,20 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Path]]:
         if not path.exists():
             raise GongkaiError(f"{raw}: no such file or directory")
         if path.is_file():
-            yield path, path.parent
+            yield path, corpus_root(path)
             continue
         for file in sorted(p for p in path.rglob("*") if p.is_file()):
             if any(part.startswith(".") for part in file.relative_to(path).parts):
                 continue
             yield file, path
+
+
+def corpus_root(path: Path) -> Path:
+    """The corpus root of a single file: the nearest ancestor named `corpus` or holding SOURCES.md."""
+    for parent in path.resolve().parents:
+        if parent.name == "corpus" or (parent / "SOURCES.md").is_file():
+            return parent
+    return path.resolve().parent
 
 
 def is_candidate(path: Path) -> bool:

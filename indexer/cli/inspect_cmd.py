@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..corpus import Skipped, extract_all
+from ..corpus import Skipped, corpus_root, extract_all
 from ..errors import GongkaiError, ReportReadError
 from ..extract import extract_report
 from ..record import Report
@@ -54,10 +54,13 @@ def print_summary_of(report: Report) -> None:
         click.echo(f"  {s.slug:<10} {SECTION_LABELS.get(s.slug, ''):<6} "
                    f"{s.start:>6}-{s.end:<6} {heading}")
     if report.stats:
-        click.echo(f"stats    {len(report.stats)} figures")
-        for key, fig in report.stats.items():
+        figures = {k: v for k, v in report.stats.items() if not k.startswith("_")}
+        click.echo(f"stats    {len(figures)} figures")
+        for key, fig in figures.items():
             value = fig.get("value") if isinstance(fig, dict) else fig
             click.echo(f"  {key:<28} {value}")
+        for flag in report.stats.get("_flags", []):
+            click.echo(f"  ! {flag.get('message', flag)}")
 
 
 def print_corpus_summary(paths: tuple[str, ...], as_json: bool) -> None:
@@ -74,6 +77,8 @@ def print_corpus_summary(paths: tuple[str, ...], as_json: bool) -> None:
         kinds = [s.slug for s in r.sections]
         slugs.update(set(kinds))
         for key, fig in r.stats.items():
+            if key.startswith("_"):
+                continue
             if (fig.get("value") if isinstance(fig, dict) else fig) is not None:
                 stat_keys[key] += 1
         for name, value in (("year", r.year), ("agency", r.agency), ("title", r.title),
@@ -121,7 +126,7 @@ def inspect_cmd(paths: tuple[str, ...], as_json: bool, summary: bool, tables: bo
         for path in paths:
             if not Path(path).exists():
                 raise GongkaiError(f"{path}: no such file or directory")
-            report = extract_report(path, Path(path).parent)
+            report = extract_report(path, corpus_root(Path(path)))
             if as_json:
                 click.echo(json.dumps(report.to_dict(with_tables=tables), ensure_ascii=False,
                                       indent=1))
