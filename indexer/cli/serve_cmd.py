@@ -1,0 +1,44 @@
+"""`gongkai serve`: the web UI and JSON API under waitress (a production WSGI server)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import GongkaiError
+
+_HINT = "build it first: gongkai index corpus --index-dir {dir}"
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on.")
+@click.option("--index-dir", envvar="GONGKAI_INDEX_DIR", default="var/index", show_default=True,
+              type=click.Path(file_okay=False), help="Index directory (env GONGKAI_INDEX_DIR).")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads.")
+def command(host: str, port: int, index_dir: str, threads: int) -> None:
+    """Serve the search UI and /api on HOST:PORT from the index in INDEX_DIR."""
+    import waitress
+
+    from indexer.search import open_index
+    from webui import create_app
+
+    if not Path(index_dir).is_dir():
+        _fail(f"no index at {index_dir}; " + _HINT.format(dir=index_dir))
+    try:
+        index = open_index(index_dir)
+    except GongkaiError as exc:
+        _fail(f"{exc.message}; " + _HINT.format(dir=index_dir))
+    app = create_app({"INDEX_DIR": index_dir})
+    app.extensions["gongkai_index"] = index  # opened once per process, shared by all requests
+    click.echo(f"gongkai: serving {index_dir} on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="gongkai")

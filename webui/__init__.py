@@ -1,0 +1,38 @@
+"""The gongkai web UI and JSON API: turns the library's search results into pages and JSON."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping
+
+from flask import Flask, url_for
+from werkzeug.routing import BuildError
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """The Flask app; `INDEX_DIR` defaults to $GONGKAI_INDEX_DIR or `var/index`."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        INDEX_DIR=os.environ.get("GONGKAI_INDEX_DIR", "var/index"),
+        JSON_AS_ASCII=False,
+    )
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    from . import api, errors, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    errors.register(app)
+
+    @app.template_global()
+    def nav_url(endpoint: str) -> str | None:
+        """URL of an optional page (e.g. `stats.index`), or None while it is not registered."""
+        try:
+            return url_for(endpoint)
+        except BuildError:
+            return None
+
+    return app

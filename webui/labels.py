@@ -1,0 +1,67 @@
+"""Chinese labels for what the library gives as codes: section slugs, facet names, dates."""
+
+from __future__ import annotations
+
+import re
+
+# The canonical sections (docs: REPORTS.md, "Canonical sections").
+SECTION_LABELS: dict[str, str] = {
+    "preamble": "前言", "overview": "总体情况", "proactive": "主动公开", "requests": "依申请公开",
+    "fees": "收费及减免", "appeals": "复议与诉讼", "problems": "问题与改进", "other": "其他事项",
+    "appendix": "附件",
+}
+
+FACET_LABELS: dict[str, str] = {
+    "agency": "机关", "year": "年度", "section": "章节", "province": "省份", "city": "城市",
+}
+
+FACET_NAMES: tuple[str, ...] = ("agency", "year", "section", "province", "city")
+
+SORT_LABELS: dict[str, str] = {"relevance": "相关度", "year": "年度"}
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def section_label(slug: str | None) -> str:
+    """The Chinese label of a section slug (the slug itself when unknown)."""
+    return SECTION_LABELS.get(slug or "", slug or "")
+
+
+def value_label(facet: str, value) -> str:
+    """How a facet value reads on the page."""
+    if value in (None, ""):
+        return "（未知）"
+    if facet == "section":
+        return section_label(str(value))
+    if facet == "year":
+        return f"{value}年"
+    return str(value)
+
+
+def figure_label(key: str) -> str:
+    """The Chinese label of a statistics key, from the stats module when it has one."""
+    from indexer import stats
+
+    return getattr(stats, "FIGURES", {}).get(key, key)
+
+
+def chinese_date(value: str | None) -> str:
+    """`2010-04-06` -> `2010年4月6日`; anything else unchanged."""
+    if not value:
+        return ""
+    m = _ISO_DATE.match(value)
+    if not m:
+        return value
+    return f"{int(m[1])}年{int(m[2])}月{int(m[3])}日"
+
+
+def region_label(region: dict | None) -> str:
+    """`福建省 莆田市 城厢区` from a region dict; empty when unresolved."""
+    if not region:
+        return ""
+    parts: list[str] = []
+    for key in ("province", "city", "county"):
+        part = region.get(key)
+        if part and part not in parts:
+            parts.append(part)
+    return " ".join(parts)
