@@ -1,12 +1,26 @@
-"""Title, agency, year (first version: header only)."""
+"""Title, agency and year of a report, read from its body first and its crawl header second.
+
+- title: the title block at the top of the body (a document number such as "莆统〔2020〕7 号"
+  skipped, lines joined, crawler whitespace removed), else the header title.
+- agency: the agency named in the title ("江北区教育局2016年度…", "2017年湘桥区教育局…"); a bare
+  place ("莆田市2015年度…") is that place's 人民政府. A line of its own near the top or in the
+  signature that extends it with a place prefix ("潮州市湘桥区教育局" for "湘桥区教育局") wins, being
+  the fuller form. The header's 发布机构 is only a fallback: it is often short or wrong ("市统计局").
+  Every agency must end in an agency suffix (局, 委员会, 办公室, 人民政府 …): never a fragment.
+- year: the year reported on, from the title, else the statistics period ("统计期限…2016年1月1日
+  至2016年12月31日"), else an opening "本年度报告…2008年度"; never the publication date.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
 @dataclass
 class Metadata:
+    """What a report says about itself."""
+
     title: str | None
     agency: str | None
     year: int | None
@@ -14,8 +28,136 @@ class Metadata:
     url: str | None
 
 
+AGENCY_SUFFIXES = (
+    "人民政府", "政府", "委员会", "管委会", "管理委员会", "办公室", "办公厅", "实验区", "开发区", "新区",
+    "领导小组", "中心", "局", "委", "厅", "院", "所", "站", "队", "办", "署", "会", "处", "部", "社", "馆",
+)
+_PLACE_END = re.compile(r"(?:省|自治区|市|州|盟|县|旗|区)$")
+_PLACE_PREFIX = re.compile(r"(?:[\u4e00-\u9fff]{1,7}(?:省|自治区|市|州|盟|县|旗|区))+")
+_SPACE = re.compile(r"\s+")
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d+号")
+_TITLE = re.compile(
+    r"^(?P<title>[^。，；！？《》（）()：:、,;]{2,60}?(?:信息公开|政务公开)"
+    r"[^。，；《》（）()：:、,;]{0,16}?(?:年度报告提纲|年度报告|工作报告|报告提纲|年报|报告|总结))")
+_YEAR = re.compile(r"(20[0-4]\d|19[89]\d)年")
+_PERIOD = re.compile(r"(?:统计|时限|期限|时间|数据)[^。]{0,30}?(20[0-4]\d)年(?:度|1月1日|01月01日)")
+_OPENING_YEAR = re.compile(r"(20[0-4]\d)年度?(?:[^。]{0,12})(?:政府信息公开|信息公开|政务公开)(?:工作)?(?:年度)?"
+                           r"(?:报告|年报)")
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+_NOT_AGENCY = re.compile(r"[。，；：:、《》“”\"]|^(?:我|本|该|全|各|市府办$)")
+
+
+def squash(text: str) -> str:
+    """Text with all whitespace removed (crawled text breaks lines and numbers anywhere)."""
+    return _SPACE.sub("", text)
+
+
 def extract_metadata(text: str, header: dict[str, str]) -> Metadata:
     """Metadata of a report body and its crawl header."""
-    published = (header.get("published") or "")[:10] or None
-    return Metadata(header.get("title"), header.get("publisher"), None, published,
-                    header.get("url") or None)
+    body_title = body_title_of(text)
+    header_title = squash(header.get("title") or "") or None
+    title = body_title or header_title
+    if body_title and header_title and header_title.endswith(body_title):
+        title = header_title    # the body dropped the agency line: "2008\n年政府信息公开…"
+    agency = agency_of(text, body_title, header_title, header.get("publisher"))
+    year = year_of(text, body_title, header_title)
+    return Metadata(title, agency, year, published_of(header), _url_of(header))
+
+
+def body_title_of(text: str) -> str | None:
+    """The title block at the top of the body, whitespace removed, or None."""
+    head = squash(text[:600])
+    number = _DOC_NUMBER.match(head)
+    if number:
+        head = head[number.end():]
+    match = _TITLE.match(head)
+    if not match:
+        return None
+    title = match.group("title")
+    # A title carries its year and stands alone: "政府信息公开工作年度报告，是…" is a sentence.
+    following = head[match.end():match.end() + 1]
+    if not re.search(r"\d{4}", title) or following in set("，。、；：,;:是的予"):
+        return None
+    return title
+
+
+def year_of(text: str, body_title: str | None, header_title: str | None) -> int | None:
+    """The year reported on: title, else statistics period, else the opening sentence."""
+    for title in (body_title, header_title):
+        if title:
+            match = _YEAR.search(title)
+            if match:
+                return int(match.group(1))
+    flat = squash(text[:4000])
+    for pattern in (_PERIOD, _OPENING_YEAR):
+        match = pattern.search(flat)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def title_agency(title: str | None) -> str | None:
+    """The agency a title names: before its year, or between year and 政府信息公开."""
+    if not title:
+        return None
+    match = re.match(r"^(?P<before>.*?)(?:(?:19|20)\d\d年度?|年度)(?P<after>.*?)(?:政府信息公开|信息公开|政务公开)",
+                     title)
+    if not match:
+        match = re.match(r"^(?P<before>.*?)(?P<after>)(?:政府信息公开|信息公开|政务公开)", title)
+        if not match:
+            return None
+    name = match.group("before") or match.group("after")
+    name = re.sub(r"(?:关于|的)$", "", name)
+    if not name:
+        return None
+    if not is_agency(name) and _PLACE_END.search(name):
+        name += "人民政府"     # "莆田市2015年度…": the city government's own report
+    return name if is_agency(name) else None
+
+
+def is_agency(name: str | None) -> bool:
+    """Whether a string reads as an agency name (ends in an agency suffix, no sentence marks)."""
+    return bool(name) and 2 < len(name) <= 30 and name.endswith(AGENCY_SUFFIXES) \
+        and not _NOT_AGENCY.search(name)
+
+
+def agency_of(text: str, body_title: str | None, header_title: str | None,
+              publisher: str | None) -> str | None:
+    """The agency as the report names itself, in its fullest form."""
+    base = title_agency(body_title) or title_agency(header_title)
+    if base is None:
+        publisher = squash(re.sub(r"^[A-Za-z0-9]+-", "", publisher or ""))
+        base = publisher if is_agency(publisher) else None
+    if base is None:
+        for line in _own_lines(text):
+            if is_agency(line):
+                return line
+        return None
+    # Fuller: the same agency with its place in front ("潮州市" + "湘桥区教育局").
+    fuller = [line for line in _own_lines(text)
+              if line != base and line.endswith(base) and is_agency(line)
+              and _PLACE_PREFIX.fullmatch(line[: -len(base)])]
+    return max(fuller, key=len) if fuller else base
+
+
+def _own_lines(text: str) -> list[str]:
+    """Short lines near the top and in the signature, whitespace removed."""
+    lines = [squash(line) for line in text.split("\n")]
+    lines = [line for line in lines if line]
+    return [line for line in lines[:6] + lines[-15:] if len(line) <= 30]
+
+
+def published_of(header: dict[str, str]) -> str | None:
+    """The header's publication date as YYYY-MM-DD, or None when it is not a date."""
+    match = _DATE.match((header.get("published") or "").strip())
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _url_of(header: dict[str, str]) -> str | None:
+    url = (header.get("url") or "").strip()
+    return url if url.startswith(("http://", "https://")) else None
