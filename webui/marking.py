@@ -39,7 +39,7 @@ def query_terms(q: str) -> list[str]:
         terms.append(word)
     folded = {fold(t).strip() for t in terms}
     # Longest first, so a phrase wins over a word inside it.
-    return sorted((t for t in folded if t), key=len, reverse=True)
+    return sorted((t for t in folded if t), key=lambda t: (-len(t), t))
 
 
 def term_spans(text: str, q: str) -> list[tuple[int, int]]:
