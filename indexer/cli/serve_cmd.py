@@ -27,13 +27,13 @@ def _fail(message: str) -> None:
               help="Worker threads.")
 def command(host: str, port: int, index_dir: str, threads: int) -> None:
     """Serve the search UI and /api on HOST:PORT from the index in INDEX_DIR."""
+    if not Path(index_dir).is_dir():
+        _fail(f"no index at {index_dir}; " + _HINT.format(dir=index_dir))
     import waitress
 
     from indexer.search import open_index
     from webui import create_app
 
-    if not Path(index_dir).is_dir():
-        _fail(f"no index at {index_dir}; " + _HINT.format(dir=index_dir))
     try:
         index = open_index(index_dir)
     except GongkaiError as exc:
