@@ -1,16 +1,98 @@
-"""Figures stated in prose (reports before 2019), read only inside the section they belong to."""
+"""Figures stated in prose (mostly reports before 2019), read only inside their own section.
+
+Each rule names the sections it may read and patterns tried in order; the first match in the
+first matching section wins. A number must be a count (`stats_numbers.is_count_at`): followed by
+a count unit and not part of a date, document number, phone number or postcode. Zero stated in
+words ("未收到…申请", "不存在…收费") gives 0 with ``stated_in_words``.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from .record import Report
-from .stats_numbers import find_counts
+from .stats_numbers import CN_DIGITS, DIGITS, is_count_at, number_value
 
-PROSE_RULES: list[tuple[str, tuple[str, ...], str]] = []
+N = rf"(?P<n>[{DIGITS}]+|[{CN_DIGITS}]+)(?P<approx>余|多)?"
+_CLAUSE = r"[^。；;\n]"  # stay inside one clause: a pattern never spans two statements
+# "Not" words, minus the table labels that contain them (尚未审结, 未经复议直接起诉, 无正当理由…).
+NOT = r"(?:(?<!尚)未(?!经复议|审结)|没有|无(?!正当理由))"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Where a figure may be read and how it is phrased."""
+
+    key: str
+    sections: tuple[str, ...]
+    numbers: tuple[str, ...] = ()
+    zero_words: tuple[str, ...] = ()
+
+
+RULES: list[Rule] = [
+    Rule("proactive_published", ("proactive",), numbers=(
+        rf"主动公开{_CLAUSE}{{0,15}}?(?:共计?|累计)?[^。；;\n\d{CN_DIGITS}]{{0,6}}?{N}条",
+        rf"(?:共计?|累计|全年){_CLAUSE}{{0,12}}?公开(?:发布)?[^。；;\n\d{CN_DIGITS}]{{0,6}}?{N}条",
+    )),
+    Rule("requests_received", ("requests",), numbers=(
+        rf"(?:受理|收到|新收|接到|接收){_CLAUSE}{{0,20}}?申请[^。；;\n\d{CN_DIGITS}]{{0,8}}?{N}"
+        r"(?:件|条|宗|份|个)",
+    ), zero_words=(
+        rf"(?:未|没有)(?:收到|受理|接到|发生){_CLAUSE}{{0,25}}?申请",
+        rf"无(?!正当理由){_CLAUSE}{{0,8}}?申请",
+    )),
+    Rule("fees_collected", ("fees",), numbers=(
+        rf"收(?:取|费){_CLAUSE}{{0,10}}?{N}元",
+    ), zero_words=(
+        rf"(?:不存在|{NOT}){_CLAUSE}{{0,20}}?收(?:费|取)",
+        rf"收费{_CLAUSE}{{0,12}}?(?:[:：]\s*无|为零)",
+    )),
+    Rule("fees_collected", ("other",), zero_words=(
+        rf"{NOT}{_CLAUSE}{{0,6}}?收取{_CLAUSE}{{0,4}}?信息处理费",
+    )),
+    Rule("reconsiderations", ("appeals",), numbers=(
+        rf"行政复议[^。；;\n\d{CN_DIGITS}]{{0,8}}?{N}(?:件|起|宗|次)",
+    ), zero_words=(rf"{NOT}{_CLAUSE}{{0,30}}?复议",)),
+    Rule("lawsuits", ("appeals",), numbers=(
+        rf"行政诉讼[^。；;\n\d{CN_DIGITS}]{{0,8}}?{N}(?:件|起|宗|次)",
+    ), zero_words=(rf"{NOT}{_CLAUSE}{{0,40}}?诉讼",)),
+]
+
+
+def _figure(report: Report, value: int, start: int, end: int, section: str, *,
+            approx: bool = False, words: bool = False) -> dict[str, Any]:
+    return {"value": value, "section": section, "start": start, "end": end, "approx": approx,
+            "stated_in_words": words, "source": "prose"}
+
+
+def _read(report: Report, rule: Rule) -> dict[str, Any] | None:
+    text = report.text
+    for section in report.sections:
+        if section.slug not in rule.sections:
+            continue
+        for pattern in rule.numbers:
+            for m in re.compile(pattern).finditer(text, section.start, section.end):
+                s, e = m.span("n")
+                value = number_value(m.group("n"))
+                if value is None or not is_count_at(text, s, e):
+                    continue
+                return _figure(report, value, s, m.end(), section.slug,
+                               approx=bool(m.group("approx")))
+        for pattern in rule.zero_words:
+            m = re.compile(pattern).search(text, section.start, section.end)
+            if m:
+                return _figure(report, 0, m.start(), m.end(), section.slug, words=True)
+    return None
 
 
 def prose_figures(report: Report) -> dict[str, Any]:
-    """Figures found in the prose of the report's sections (none until sections are split)."""
-    return {}
+    """Figures found in the prose of the report's sections (a section read only for its own)."""
+    found: dict[str, Any] = {}
+    for rule in RULES:
+        if rule.key not in found:
+            fig = _read(report, rule)
+            if fig:
+                found[rule.key] = fig
+    return found

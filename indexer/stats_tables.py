@@ -160,7 +160,7 @@ def match_rows(rows: list[Row], spec: list[tuple[str, str]], start: int, limit: 
         cursor = i + 1
         cells = rows[i].cells
         j = i + 1
-        while not cells and j < min(limit, len(rows), i + 3):
+        while not cells and j < min(limit, len(rows), i + 9):
             if any(p.search(rows[j].label) for _, p in patterns):
                 break
             cells = rows[j].cells
