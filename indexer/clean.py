@@ -31,8 +31,8 @@ _BYLINE_LINE = re.compile(r"^\s*(?:\||发布时间[：:].*|来源[：:].*|时间
 # Footer words that make up a page's tail (each whole, separated by whitespace).
 _TAIL_WORD = re.compile(
     r"(?:附件下载[：:]?|附件[：:]|扫一扫在手机打开当前页|打印本页|关闭窗口|打印|关闭|相关文章|翻译|搜索|复制"
-    r"|\||电脑版|手机版|分享到[：:]?|返回顶部|【?打印】?|【?关闭】?)")
-_TAIL_LINE = re.compile(r"^\s*(?:主办单位|承办单位|网站标识码|版权所有|ICP备|[京闽浙]ICP|联系我们|网站地图)")
+    r"|\||电脑版|手机版|分享到[：:]?|返回顶部|【打印】|【关闭】)")
+_TAIL_LINE = re.compile(r"^\s*(?:主办单位|承办单位|网站标识码|版权所有|ICP备|[京闽浙]ICP|网站地图)")
 
 
 def body_bounds(text: str) -> tuple[int, int]:

@@ -189,10 +189,8 @@ def candidates_from(matches: list[_Match]) -> set[str]:
     chosen = _deepest(ordered[0].codes)
     for other in ordered[1:]:
         narrowed = {c for c in chosen if any(_nested(c, o) for o in other.codes)}
-        if narrowed:
+        if narrowed:     # a name that does not nest (a stray short form) is ignored
             chosen = narrowed
-        if len(chosen) == 1:
-            continue
     return _prefer_current(chosen)
 
 
