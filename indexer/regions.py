@@ -60,13 +60,17 @@ def units() -> dict[str, Unit]:
         if record.city_code:
             ccode = record.city_code.ljust(6, "0")
             table.setdefault(ccode, Unit(ccode, record.city_name, "city", True))
-        if record.district_code:
+        if record.district_code and len(record.district_code) == 4:
+            # Cities without districts (东莞市 4419) are listed as districts with a city code.
+            ccode = record.district_code.ljust(6, "0")
+            table[ccode] = Unit(ccode, record.district_name, "city", True)
+        elif record.district_code:
             table[record.district_code] = Unit(record.district_code, record.district_name,
                                                "county", True)
     for revision in gb2260.data.data.values():
         for raw_code, name in revision.items():
             code = str(raw_code)
-            if code in table or name in _SKIP_NAMES or name.endswith("直辖县级行政区划"):
+            if code in table or name in _SKIP_NAMES or len(name) < 2 or name.endswith("直辖县级行政区划"):
                 continue
             level = "province" if code.endswith("0000") else "city" if code.endswith("00") else "county"
             table[code] = Unit(code, name, level, False)
@@ -82,6 +86,10 @@ def short_form(name: str) -> str | None:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
     return None
+
+
+def _stem(name: str) -> str:
+    return short_form(name) or name
 
 
 @lru_cache(maxsize=1)
@@ -258,7 +266,7 @@ def _decide(codes: set[str], body: str) -> tuple[set[str], list[str]]:
             scores[code] += 3
             notes[code].append(f"body mentions {city}{unit.name}")
         for name, weight in ((city, 2), (province if province != city else None, 1)):
-            if not name:
+            if not name or _stem(name) == _stem(unit.name):   # its own name is what is ambiguous
                 continue
             forms = [name] + ([short_form(name)] if short_form(name) else [])
             hit = next((f for f in forms if f in body), None)

