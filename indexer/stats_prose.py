@@ -44,7 +44,8 @@ RULES: list[Rule] = [
         rf"无(?!正当理由){_CLAUSE}{{0,8}}?申请",
     )),
     Rule("fees_collected", ("fees",), numbers=(
-        rf"收(?:取|费){_CLAUSE}{{0,10}}?{N}元",
+        # one amount in the clause only: "邮寄费1000元，复印费2000元" is not a total to pick from
+        rf"收(?:取|费){_CLAUSE}{{0,10}}?{N}元(?![^。；;\n]*?[\d０-９]元)",
     ), zero_words=(
         rf"(?:不存在|{NOT}){_CLAUSE}{{0,20}}?收(?:费|取)",
         rf"收费{_CLAUSE}{{0,12}}?(?:[:：]\s*无|为零)",

@@ -91,9 +91,7 @@ def command(paths: tuple[str, ...], as_csv: bool, as_json: bool, show_coverage: 
         click.echo(render_coverage(counts, len(reports)))
         return
     if as_csv:
-        stream = click.get_binary_stream("stdout")
-        stream.write(render_csv(rows).encode("utf-8"))
-        stream.flush()
+        click.echo(render_csv(rows).encode("utf-8"), nl=False)  # bytes: UTF-8 whatever the locale
     else:
         click.echo(render_table(rows))
     for s in skipped:
