@@ -29,3 +29,25 @@ def corpus_dir() -> Path:
 def report():
     """`report("education/000_34846fc542f213aa.txt")` -> its Report, extracted once."""
     return _extract
+
+
+# --- the search index, built once per session from the real corpus ----------------------------
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory) -> Path:
+    """A directory holding a full index of the real corpus (built once per session)."""
+    from indexer.indexing import build_index
+
+    path = tmp_path_factory.mktemp("index")
+    build_index([CORPUS], path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def index(index_dir):
+    """`open_index(index_dir)`: the search interface over the real corpus."""
+    from indexer.search import open_index
+
+    opened = open_index(index_dir)
+    yield opened
+    opened.close()

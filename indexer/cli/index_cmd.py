@@ -1,0 +1,49 @@
+"""`gongkai index`: build or update the search index (incremental, atomic, one run at a time)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from tqdm import tqdm
+
+from ..errors import GongkaiError
+from ..indexing import DEFAULT_INDEX_DIR, build_index
+
+
+@click.command("index")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--index-dir", envvar="GONGKAI_INDEX_DIR", default=DEFAULT_INDEX_DIR,
+              show_default=True, help="Where the index lives (env GONGKAI_INDEX_DIR).")
+@click.option("--full", is_flag=True, help="Rebuild from scratch instead of updating.")
+@click.option("--procs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes (default: up to 2, one per core).")
+@click.option("--silent", is_flag=True, help="No progress bar.")
+def command(paths: tuple[str, ...], index_dir: str, full: bool, procs: int | None,
+            silent: bool) -> None:
+    """Index the report files under PATHS (default: corpus/).
+
+    Re-running indexes only new or changed files and removes deleted ones; a run that is
+    killed leaves the previous index intact and searchable.
+    """
+    bar = tqdm(total=0, unit="file", desc="indexing", disable=silent or not sys.stderr.isatty())
+
+    def on_total(n: int) -> None:
+        bar.total = n
+        bar.refresh()
+
+    try:
+        summary = build_index(list(paths) or ["corpus"], index_dir, procs=procs, full=full,
+                              progress=bar.update, on_total=on_total)
+    except GongkaiError as exc:
+        bar.close()
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(2)
+    bar.close()
+    kind = "full build" if summary.full else "update"
+    click.echo(f"{summary.reports} reports, {summary.sections} sections in {index_dir} "
+               f"({kind}: {summary.added} new or changed, {summary.unchanged} unchanged, "
+               f"{summary.removed} removed) in {summary.seconds:.1f} s")
+    click.echo(f"skipped {len(summary.skipped)} files" + (":" if summary.skipped else ""))
+    for skipped in summary.skipped:
+        click.echo(f"  {skipped.source}: {skipped.reason}")

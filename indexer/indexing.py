@@ -1,0 +1,306 @@
+"""Building the index on disk: incremental, atomic, one run at a time.
+
+Layout of an index directory::
+
+    DIR/lock               held (fcntl.flock) by the one run allowed at a time
+    DIR/CURRENT            the name of the live generation, swapped with os.replace
+    DIR/gen-…/manifest.json   signature, every source file's hash and report id, report summaries
+    DIR/gen-…/records/<report_id>.json   the full Report (text, sections, tables, stats)
+    DIR/gen-…/whoosh/      the Whoosh index (one document per section)
+    DIR/gen-…/texts.bin    the folded text of every section (UTF-8), for exact substring checks
+
+A run builds a new generation next to the live one: it copies the live Whoosh index, deletes the
+reports whose file changed or vanished, extracts and adds only new or changed files (content
+hash), links the unchanged records, writes the manifest, and only then points CURRENT at it. A run
+killed at any moment leaves CURRENT pointing at the previous, complete generation. A change of
+analyzer or user dictionary (`analysis.index_signature`) forces a full rebuild.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import engine
+from .analysis import index_signature
+from .corpus import Skipped, is_candidate, iter_files
+from .errors import GongkaiError, ReportReadError
+from .extract import extract_report
+from .normalize import fold
+from .record import Report
+
+DEFAULT_INDEX_DIR = "var/index"
+KEEP_GENERATIONS = 2  # the live one and the one before (a web worker may still be reading it)
+
+
+def default_index_dir() -> str:
+    """`$GONGKAI_INDEX_DIR`, else var/index."""
+    return os.environ.get("GONGKAI_INDEX_DIR") or DEFAULT_INDEX_DIR
+
+
+@dataclass
+class IndexSummary:
+    """What an indexing run did."""
+
+    reports: int = 0
+    sections: int = 0
+    added: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+    generation: str = ""
+    full: bool = False
+
+
+def current_generation(index_dir: str | Path) -> Path | None:
+    """The live generation directory, or None if there is no index yet."""
+    pointer = Path(index_dir) / "CURRENT"
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    path = Path(index_dir) / name
+    return path if name and path.is_dir() else None
+
+
+def read_manifest(generation: Path) -> dict[str, Any]:
+    """The manifest of a generation."""
+    return json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+
+
+class _Lock:
+    """An exclusive, non-blocking lock on DIR/lock for the length of a run."""
+
+    def __init__(self, index_dir: Path):
+        self.path = index_dir / "lock"
+        self.file = None
+
+    def __enter__(self) -> "_Lock":
+        self.file = open(self.path, "w")
+        try:
+            fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            self.file.close()
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                raise GongkaiError(f"another indexing run is writing to {self.path.parent}; "
+                                   "wait for it to finish") from None
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        fcntl.flock(self.file, fcntl.LOCK_UN)
+        self.file.close()
+
+
+def _sha1(path: Path) -> str:
+    return hashlib.sha1(path.read_bytes()).hexdigest()
+
+
+def _extract(job: tuple[str, str, str]) -> Report | Skipped:
+    path, root, source = job
+    try:
+        return extract_report(path, root)
+    except ReportReadError as exc:
+        return Skipped(source, exc.reason)
+
+
+def figures_of(report: Report) -> dict[str, int]:
+    """The integer figures of a report (keys starting with "_" are not figures)."""
+    out = {}
+    for key, fig in report.stats.items():
+        if key.startswith("_"):
+            continue
+        value = fig.get("value") if isinstance(fig, dict) else fig
+        if isinstance(value, int) and not isinstance(value, bool):
+            out[key] = value
+    return out
+
+
+def summary_of(report: Report) -> dict[str, Any]:
+    """What the manifest keeps of a report (everything but text and tables)."""
+    data = report.to_dict()
+    data.pop("text")
+    data["region"].pop("candidates", None)
+    return data
+
+
+def section_docs(report: Report) -> Iterator[dict[str, Any]]:
+    """The Whoosh documents of a report: one per section, report fields copied."""
+    text = report.text
+    sections = report.sections or []
+    spans = [(s.slug, s.start, s.end) for s in sections] or [("preamble", 0, len(text))]
+    shared: dict[str, Any] = {"report_id": report.report_id}
+    for name, value in (("agency", report.agency), ("province", report.region.province),
+                        ("city", report.region.city)):
+        if value:
+            shared[name] = value
+    if report.year is not None:
+        shared["year"] = str(report.year)
+    for key, value in figures_of(report).items():
+        shared[f"fig_{key}"] = value
+    for i, (slug, start, end) in enumerate(spans):
+        body = fold(text[start:end])
+        tail = end + engine.GRAM_EXTENSION if i + 1 < len(spans) else end
+        grams = fold(text[start:tail]) if tail > end else body
+        yield dict(shared, section=slug, ordinal=i, words=body, grams=grams)
+
+
+def build_index(paths: list[str | Path], index_dir: str | Path, procs: int | None = None,
+                full: bool = False, progress: Callable[[int], Any] | None = None,
+                on_total: Callable[[int], Any] | None = None) -> IndexSummary:
+    """Index the report files under `paths` into `index_dir` (incrementally unless `full`)."""
+    started = time.monotonic()
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    procs = procs or min(2, os.cpu_count() or 1)
+    with _Lock(index_dir):
+        summary = _run(paths, index_dir, procs, full, progress, on_total)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _run(paths, index_dir: Path, procs: int, full: bool, progress, on_total) -> IndexSummary:
+    summary = IndexSummary()
+    files: dict[str, tuple[Path, Path, str]] = {}
+    for file, root in iter_files(paths):
+        source = file.relative_to(root).as_posix()
+        if not is_candidate(file):
+            summary.skipped.append(Skipped(source, f"not a report file type ({file.suffix or 'no suffix'})"))
+            continue
+        if source in files:
+            summary.skipped.append(Skipped(source, "the same path was given twice"))
+            continue
+        files[source] = (file, root, _sha1(file))
+
+    prev = current_generation(index_dir)
+    old = read_manifest(prev) if prev else None
+    if old is None or old.get("signature") != index_signature():
+        full = True
+    summary.full = full
+    old_files: dict[str, dict] = {} if full else old["files"]
+    old_reports: dict[str, dict] = {} if full else old["reports"]
+
+    gen = index_dir / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    _clean_generations(index_dir, keep={prev.name} if prev else set())
+    (gen / "records").mkdir(parents=True)
+    whoosh_dir = str(gen / "whoosh")
+    if full:
+        engine.create(whoosh_dir)
+        (gen / "texts.bin").write_bytes(b"")
+    else:
+        shutil.copytree(prev / "whoosh", whoosh_dir)
+        shutil.copyfile(prev / "texts.bin", gen / "texts.bin")
+
+    new_files: dict[str, dict] = {}
+    reports: dict[str, dict] = {}
+    todo: list[tuple[str, str, str]] = []
+    stale: list[str] = []
+    for source, (file, root, sha) in files.items():
+        before = old_files.get(source)
+        if before and before["sha1"] == sha:
+            new_files[source] = before
+            if "report_id" in before:
+                rid = before["report_id"]
+                reports[rid] = old_reports[rid]
+                _link(prev / "records" / f"{rid}.json", gen / "records" / f"{rid}.json")
+                summary.unchanged += 1
+            else:
+                summary.skipped.append(Skipped(source, before["skipped"]))
+            continue
+        if before and "report_id" in before:
+            stale.append(before["report_id"])
+        todo.append((str(file), str(root), source))
+    for source, before in old_files.items():
+        if source not in files and "report_id" in before:
+            stale.append(before["report_id"])
+            summary.removed += 1
+    engine.delete_reports(whoosh_dir, stale)
+
+    if on_total:
+        on_total(len(todo))
+    def docs() -> Iterator[dict[str, Any]]:
+        with _pool(procs, len(todo)) as pool, open(gen / "texts.bin", "ab") as texts:
+            for item in (pool.imap(_extract, todo, chunksize=4) if pool else map(_extract, todo)):
+                if progress:
+                    progress(1)
+                sha = files[item.source][2]
+                if isinstance(item, Skipped):
+                    summary.skipped.append(item)
+                    new_files[item.source] = {"sha1": sha, "skipped": item.reason}
+                    continue
+                if item.report_id in reports:
+                    reason = f"duplicate report id {item.report_id} (same file name as another report)"
+                    summary.skipped.append(Skipped(item.source, reason))
+                    new_files[item.source] = {"sha1": sha, "skipped": reason}
+                    continue
+                (gen / "records" / f"{item.report_id}.json").write_text(
+                    json.dumps(item.to_dict(with_tables=True), ensure_ascii=False),
+                    encoding="utf-8")
+                reports[item.report_id] = summary_of(item)
+                new_files[item.source] = {"sha1": sha, "report_id": item.report_id}
+                summary.added += 1
+                for doc in section_docs(item):
+                    data = doc["grams"].encode("utf-8")
+                    doc["tstart"], doc["tlen"] = texts.tell(), len(data)
+                    texts.write(data)
+                    yield doc
+
+    engine.add_documents(whoosh_dir, docs(), procs=procs if len(todo) > 50 else 1)
+
+    manifest = {"signature": index_signature(), "created": time.time(), "files": new_files,
+                "reports": reports}
+    _write_atomic(gen / "manifest.json", json.dumps(manifest, ensure_ascii=False))
+    _write_atomic(index_dir / "CURRENT", gen.name + "\n")
+    _clean_generations(index_dir, keep={gen.name} | ({prev.name} if prev else set()))
+    summary.reports = len(reports)
+    summary.sections = engine.doc_count(whoosh_dir)
+    summary.generation = gen.name
+    return summary
+
+
+class _NoPool:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _pool(procs: int, jobs: int):
+    if procs > 1 and jobs > 20:
+        return multiprocessing.get_context("fork").Pool(procs)
+    return _NoPool()
+
+
+def _link(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def _write_atomic(path: Path, content: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(content)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _clean_generations(index_dir: Path, keep: set[str]) -> None:
+    """Remove generations other than `keep` (unfinished runs, old indexes)."""
+    for child in index_dir.iterdir():
+        if child.is_dir() and child.name.startswith("gen-") and child.name not in keep:
+            shutil.rmtree(child, ignore_errors=True)

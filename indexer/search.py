@@ -1,0 +1,367 @@
+"""The one search function behind the web page, the JSON API and the CLI.
+
+    index = open_index(index_dir)
+    result = index.search(SearchRequest(q="申请", filters={"year": ["2016"]}))
+
+A query matches section documents; a hit is a report, ranked by its best section, carrying the
+best passages of its matching sections. Facet counts are numbers of distinct matching reports;
+the counts of one facet ignore that facet's own filter (so other values can be added: repeated
+filters of one facet are OR, different facets AND). The section facet counts reports whose
+section of that slug matches.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import weakref
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import engine
+from . import query as q
+from .errors import GongkaiError, NotFound
+from .highlight import passages as find_passages
+from .indexing import current_generation, read_manifest
+from .analysis import query_words
+from .normalize import fold
+from .record import Report
+
+FACETS = ("agency", "year", "section", "province", "city")
+MAX_PER_PAGE = 1000
+PASSAGES_PER_REPORT = 3
+SECTIONS_PER_REPORT = 3
+
+
+def report_url(report_id: str, anchor: str | None = None) -> str:
+    """The page of a report, or of one of its sections."""
+    return f"/reports/{report_id}" + (f"#{anchor}" if anchor else "")
+
+
+def section_anchors(slugs: list[str]) -> list[str]:
+    """Anchors for a report's sections in order: the slug, `slug-2` for a second one, …"""
+    seen: Counter[str] = Counter()
+    out = []
+    for slug in slugs:
+        seen[slug] += 1
+        out.append(slug if seen[slug] == 1 else f"{slug}-{seen[slug]}")
+    return out
+
+
+@dataclass
+class SearchRequest:
+    """A query, facet filters (values OR within a facet, AND across), page and sort order."""
+
+    q: str = ""
+    filters: dict[str, list[Any]] = field(default_factory=dict)
+    page: int = 1
+    per_page: int = 10
+    sort: str = "relevance"
+
+    def validate(self) -> None:
+        if not isinstance(self.page, int) or self.page < 1:
+            raise GongkaiError("page must be a whole number of 1 or more")
+        if not isinstance(self.per_page, int) or not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise GongkaiError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+        if self.sort not in ("relevance", "year"):
+            raise GongkaiError("sort must be 'relevance' or 'year'")
+        for name in self.filters:
+            if name not in FACETS:
+                raise GongkaiError(f"unknown filter '{name}' (filters: {', '.join(FACETS)})")
+
+
+class _Generation:
+    """One generation of the index, opened: engine, manifest, per-report facet values."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        manifest = read_manifest(path)
+        self.reports: dict[str, dict[str, Any]] = manifest["reports"]
+        self.engine = engine.Engine(str(path / "whoosh"), str(path / "texts.bin"))
+        self.values: dict[str, dict[str, Any]] = {}
+        for rid, r in self.reports.items():
+            self.values[rid] = {"agency": r.get("agency"), "year": r.get("year"),
+                                "province": r["region"].get("province"),
+                                "city": r["region"].get("city")}
+        self.figures = frozenset(k for r in self.reports.values()
+                                 for k, v in r.get("stats", {}).items() if not k.startswith("_"))
+        self.figures |= frozenset(_known_figures())
+        self.known: dict[str, set[str]] = {
+            name: {v[name] for v in self.values.values() if v[name]}
+            for name in ("agency", "province", "city")}
+        self.load_record = lru_cache(maxsize=256)(self._load_record)
+        # Close the searcher and the mapped texts when this generation is dropped (or at exit).
+        self._finalizer = weakref.finalize(self, self.engine.close)
+
+    def _load_record(self, report_id: str) -> Report:
+        path = self.path / "records" / f"{report_id}.json"
+        if report_id not in self.reports or not path.is_file():
+            raise NotFound(f"no report with id '{report_id}'")
+        return Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _known_figures() -> list[str]:
+    from . import stats
+
+    return list(getattr(stats, "FIGURES", ()))
+
+
+class Index:
+    """An open index directory; follows re-indexing runs (CURRENT) without a restart."""
+
+    def __init__(self, index_dir: str | Path):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._gen: _Generation | None = None
+        self._generation()
+
+    def _generation(self) -> _Generation:
+        path = current_generation(self.index_dir)
+        if path is None:
+            raise GongkaiError(f"no index in {self.index_dir}; run `gongkai index` first")
+        with self._lock:
+            if self._gen is None or self._gen.path != path:
+                if self._gen is not None:
+                    self._gen._finalizer()
+                self._gen = _Generation(path)
+            return self._gen
+
+    def close(self) -> None:
+        """Release the open index files."""
+        with self._lock:
+            if self._gen is not None:
+                self._gen._finalizer()
+                self._gen = None
+
+    # --- the contract -------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> dict[str, Any]:
+        """Run a search; the result is exactly what `gongkai search --json` prints."""
+        request.validate()
+        gen = self._generation()
+        tree = q.parse(request.q, gen.figures)
+        filters = self._filters(gen, request.filters)
+        eng = gen.engine
+        docs = eng.live if tree is None else self._match(gen, tree)
+        terms = highlight_terms(tree)
+        scoring = eng.scoring_query(score_words(tree)) if terms else None
+
+        section_filter = filters.get("section")
+        report_filters = {k: v for k, v in filters.items() if k != "section"}
+        by_report: dict[str, list[int]] = {}   # reports passing all filters -> their docs
+        slugs_of: dict[str, set[str]] = {}     # every matching report -> matching section slugs
+        for docnum in docs:
+            rid = eng.doc_report[docnum]
+            slug = eng.doc_section[docnum]
+            slugs_of.setdefault(rid, set()).add(slug)
+            if section_filter is None or slug in section_filter:
+                by_report.setdefault(rid, []).append(docnum)
+        hits_ids = [rid for rid in by_report if _passes(gen.values[rid], report_filters)]
+        facets = self._facets(gen, by_report, slugs_of, filters)
+
+        total = len(hits_ids)
+        start = (request.page - 1) * request.per_page
+        if request.sort == "year" or scoring is None:
+            hits_ids.sort(key=lambda rid: (-(gen.values[rid]["year"] or 0),
+                                           gen.reports[rid].get("source", "")))
+            page_ids = hits_ids[start:start + request.per_page]
+        else:
+            page_ids = self._ranked(gen, scoring, hits_ids, by_report, start, request.per_page)
+        page_docs = {d for rid in page_ids for d in by_report[rid]}
+        scores = eng.scores(scoring, page_docs)
+        hits = [self._hit(gen, rid, by_report[rid], scores, terms) for rid in page_ids]
+        return {"query": request.q, "total": total, "page": request.page,
+                "per_page": request.per_page, "hits": hits, "facets": facets}
+
+    def get_report(self, report_id: str) -> Report:
+        """The full record of a report; raises NotFound."""
+        return self._generation().load_record(report_id)
+
+    def reports(self) -> list[dict[str, Any]]:
+        """Every indexed report: report_id, source, title, agency, year, region, stats."""
+        gen = self._generation()
+        keys = ("report_id", "source", "title", "agency", "year", "region", "stats")
+        rows = [{k: r.get(k) for k in keys} for r in gen.reports.values()]
+        return sorted(rows, key=lambda r: r["source"])
+
+    def facets(self) -> dict[str, list[dict[str, Any]]]:
+        """Facet counts over the whole index."""
+        gen = self._generation()
+        slugs = {rid: {s["slug"] for s in r.get("sections", [])} or {"preamble"}
+                 for rid, r in gen.reports.items()}
+        by_report = {rid: [] for rid in gen.reports}
+        return self._facets(gen, by_report, slugs, {})
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _filters(self, gen: _Generation, raw: dict[str, list[Any]]) -> dict[str, set]:
+        out: dict[str, set] = {}
+        for name, values in raw.items():
+            if values is None or values == []:
+                continue
+            values = values if isinstance(values, (list, tuple, set)) else [values]
+            if name == "year":
+                years = set()
+                for v in values:
+                    years.update(int(y) for y in q.year_values(str(v).strip()))
+                out[name] = years
+            elif name == "section":
+                bad = [v for v in values if v not in q.SECTION_SLUGS]
+                if bad:
+                    raise GongkaiError(f"unknown section '{bad[0]}' "
+                                       f"(sections: {', '.join(q.SECTION_SLUGS)})")
+                out[name] = set(values)
+            else:
+                bad = [v for v in values if v not in gen.known[name]]
+                if bad:
+                    raise GongkaiError(f"no report has {name} '{bad[0]}'")
+                out[name] = set(values)
+        return out
+
+    def _match(self, gen: _Generation, node: Any) -> set[int]:
+        """The section documents a query tree matches (set algebra over exact matches)."""
+        eng = gen.engine
+        if isinstance(node, q.Text):
+            if node.quoted:
+                return eng.substring_docs(node.text)
+            result: set[int] | None = None
+            for word in _words(node):
+                docs = eng.substring_docs(word)
+                result = docs if result is None else result & docs
+                if not result:
+                    break
+            return result or set()
+        if isinstance(node, q.Not):
+            return set(eng.live - self._match(gen, node.item))
+        if isinstance(node, q.And):
+            positives = [i for i in node.items if not isinstance(i, q.Not)]
+            negatives = [i.item for i in node.items if isinstance(i, q.Not)]
+            result = set(eng.live) if not positives else None
+            for item in positives:
+                docs = self._match(gen, item)
+                result = docs if result is None else result & docs
+                if not result:
+                    return set()
+            for item in negatives:
+                result -= self._match(gen, item)
+            return result
+        if isinstance(node, q.Or):
+            result = set()
+            for item in node.items:
+                result |= self._match(gen, item)
+            return result
+        if node.name in gen.figures:
+            return eng.figure_docs(node.name, node.low, node.high)
+        if node.name in ("year", "section"):
+            return eng.field_docs(node.name, node.values)
+        return eng.field_docs(node.name, self._resolve(gen, node))
+
+    def _ranked(self, gen: _Generation, scoring: Any, hits_ids: list[str],
+                by_report: dict[str, list[int]], start: int, per_page: int) -> list[str]:
+        """One page of report ids by relevance; reports no scoring term reaches come last."""
+        allowed = {d for rid in hits_ids for d in by_report[rid]}
+        ranked = [rid for rid, _score in gen.engine.top_reports(scoring, allowed,
+                                                                start + per_page)]
+        if len(ranked) < start + per_page:
+            seen = set(ranked)
+            rest = sorted((rid for rid in hits_ids if rid not in seen),
+                          key=lambda rid: (-(gen.values[rid]["year"] or 0),
+                                           gen.reports[rid].get("source", "")))
+            ranked.extend(rest[:start + per_page - len(ranked)])
+        return ranked[start:start + per_page]
+
+    def _resolve(self, gen: _Generation, node: q.Field) -> list[str]:
+        """agency:/province:/city: values — exact, else every known value containing it."""
+        wanted = fold(node.raw).strip()
+        known = gen.known[node.name]
+        exact = [v for v in known if fold(v) == wanted]
+        found = exact or sorted(v for v in known if wanted in fold(v))
+        if not found:
+            raise GongkaiError(f"no report has {node.name} matching '{node.raw}'")
+        return found
+
+    def _facets(self, gen: _Generation, by_report: dict[str, list[int]],
+                slugs_of: dict[str, set[str]], filters: dict[str, set]) -> dict[str, list]:
+        section_filter = filters.get("section")
+        report_filters = {k: v for k, v in filters.items() if k != "section"}
+        counts: dict[str, Counter] = {name: Counter() for name in FACETS}
+        for rid in by_report:
+            values = gen.values[rid]
+            for name in ("agency", "year", "province", "city"):
+                others = {k: v for k, v in report_filters.items() if k != name}
+                if values[name] is not None and _passes(values, others):
+                    counts[name][values[name]] += 1
+        for rid, slugs in slugs_of.items():
+            if _passes(gen.values[rid], report_filters):
+                for slug in slugs:
+                    counts["section"][slug] += 1
+        out = {}
+        for name in FACETS:
+            items = sorted(counts[name].items(), key=lambda kv: (-kv[1], str(kv[0])))
+            if name == "year":
+                items = sorted(counts[name].items(), key=lambda kv: -kv[0])
+            out[name] = [{"value": v, "count": c} for v, c in items]
+        del section_filter
+        return out
+
+    def _hit(self, gen: _Generation, rid: str, docs: list[int], scores: dict[int, float],
+             terms: list[str]) -> dict[str, Any]:
+        summary = gen.reports[rid]
+        region = summary["region"]
+        ranked = sorted(docs, key=lambda d: (-scores.get(d, 0.0), d))
+        passages = self._passages(gen, rid, ranked[:SECTIONS_PER_REPORT], terms) if terms else []
+        best = max((scores.get(d, 0.0) for d in docs), default=0.0)
+        return {"report_id": rid, "source": summary["source"], "title": summary.get("title"),
+                "agency": summary.get("agency"), "year": summary.get("year"),
+                "region": {"province": region.get("province"), "city": region.get("city"),
+                           "county": region.get("county")},
+                "score": round(best, 3), "url": report_url(rid), "passages": passages}
+
+    def _passages(self, gen: _Generation, rid: str, docs: list[int],
+                  terms: list[str]) -> list[dict[str, Any]]:
+        record = gen.load_record(rid)
+        sections = record.sections
+        anchors = section_anchors([s.slug for s in sections])
+        found = []
+        for docnum in docs:
+            ordinal = gen.engine.stored(docnum)["ordinal"]
+            if sections:
+                section, anchor = sections[ordinal], anchors[ordinal]
+                start, end, slug, heading = section.start, section.end, section.slug, section.heading
+            else:
+                start, end, slug, heading, anchor = 0, len(record.text), "preamble", "", "preamble"
+            for p in find_passages(record.text[start:end], terms, limit=PASSAGES_PER_REPORT):
+                found.append((-p.terms, len(found), {
+                    "section": slug, "heading": heading, "url": report_url(rid, anchor),
+                    "html": p.html}))
+        found.sort(key=lambda item: item[:2])
+        return [p for _a, _b, p in found[:PASSAGES_PER_REPORT]]
+
+
+def _words(node: q.Text) -> list[str]:
+    """The words an unquoted term stands for (each must occur); a quoted term is one string."""
+    if node.quoted:
+        return [node.text]
+    return query_words(node.text) or [node.text]
+
+
+def highlight_terms(tree: Any) -> list[str]:
+    """The folded strings to mark in passages."""
+    return list(dict.fromkeys(w for t in q.positive_texts(tree) for w in _words(t)))
+
+
+def score_words(tree: Any) -> list[str]:
+    """The words that rank a match (a quoted phrase ranks by its words)."""
+    return [w for t in q.positive_texts(tree) for w in (query_words(t.text) or [t.text])]
+
+
+def _passes(values: dict[str, Any], filters: dict[str, set]) -> bool:
+    return all(values.get(name) in allowed for name, allowed in filters.items())
+
+
+def open_index(index_dir: str | Path) -> Index:
+    """Open an index directory (once per process); raises GongkaiError if there is none."""
+    return Index(index_dir)
