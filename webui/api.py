@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from .index import get_index
-from .search import _request
+from .search import search_request
 from .urls import SearchState
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -20,7 +20,7 @@ def search():
         from indexer.errors import GongkaiError
 
         raise GongkaiError("per_page 必须是 1 到 1000 之间的整数。")
-    return jsonify(get_index().search(_request(state, int(per_page))))
+    return jsonify(get_index().search(search_request(state, int(per_page))))
 
 
 @bp.route("/reports/<report_id>")

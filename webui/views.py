@@ -6,14 +6,14 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 
-from indexer.errors import GongkaiError, NotFound
+from indexer.errors import GongkaiError
 
 from .facets import build_facets
 from .index import get_index
 from .labels import FACET_LABELS, SORT_LABELS, chinese_date, region_label, section_label, value_label
 from .marking import term_spans
 from .reader import figures_of, flags_of, report_sections
-from .search import PER_PAGE, run_search
+from .search import PER_PAGE, search_request
 from .urls import SearchState, agency_url, anchor_of, report_url
 
 bp = Blueprint("views", __name__)
@@ -49,15 +49,13 @@ def search():
     context: dict[str, Any] = {"state": state, "sort_labels": SORT_LABELS,
                                "facet_labels": FACET_LABELS, "error": None}
     try:
-        result, facet_counts = run_search(get_index(), state)
-    except NotFound:
-        raise
+        result = get_index().search(search_request(state))
     except GongkaiError as exc:
         context.update(error=exc.message, result=None, hits=[], facets=[], pages=0)
         return render_template("search.html", **context), exc.status
     pages = max(1, -(-result["total"] // PER_PAGE))
     context.update(result=result, hits=[_decorate(h, state.q) for h in result["hits"]],
-                   facets=build_facets(facet_counts, state), pages=pages)
+                   facets=build_facets(result["facets"], state), pages=pages)
     return render_template("search.html", **context)
 
 
