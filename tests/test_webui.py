@@ -153,6 +153,15 @@ def test_pagination_and_sort_by_year(client):
     assert years == sorted(years, reverse=True) and years[0] == 2025
 
 
+def test_results_list_each_report_once(client):
+    """Results are grouped by report: a report never appears twice, on a page or across pages."""
+    q = quote('"依申请公开"')
+    seen: list[str] = []
+    for n in range(1, 27):
+        seen += re.findall(r'<article class="hit" data-report="([^"]+)"', page(client, f"/search?q={q}&page={n}"))
+    assert len(seen) == len(set(seen)) == 255
+
+
 def test_malformed_query_is_a_400_with_a_clear_message(client):
     html = page(client, "/search?q=" + "申" * 5001, status=400)
     assert "the query is too long (5001 characters" in html
