@@ -22,6 +22,7 @@ process that segments (index workers, web workers, the CLI); its hash is recorde
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import re
@@ -31,7 +32,7 @@ from pathlib import Path
 
 from .normalize import is_han
 
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "2"  # bump when the analyzers or the index layout change: forces a full build
 USERDICT = Path(__file__).with_name("data") / "userdict.txt"
 
 # jieba's finalseg keeps ``6.2016``, ``77%`` and ``--`` whole but splits ``www.gov.cn`` at dots.
@@ -128,28 +129,50 @@ def segment_reference(text: str, mode: str = "search") -> list[tuple[str, int, i
     return list(_jieba().tokenize(text, mode=mode, HMM=True))
 
 
+@lru_cache(maxsize=200_000)
 def is_wordlike(token: str) -> bool:
     """Whether a token is worth indexing (not whitespace or punctuation alone)."""
     return any(ch.isalnum() for ch in token)
 
 
-def word_tokens(folded: str) -> Iterator[tuple[str, int]]:
-    """(word, ordinal position) for folded text; search-mode sub-words share their word's position.
+def _precise(text: str) -> list[str]:
+    """Precise-mode words (rjieba, with jieba's splitting of non-Han runs), as strings."""
+    out: list[str] = []
+    for word in _rjieba().cut(text, True):
+        if len(word) > 1 and not is_han(word[0]):
+            out.extend(p for p in _SKIP.split(word) if p)
+        else:
+            out.append(word)
+    return out
 
-    In jieba's search-mode stream a word's sub-words come right before it, and a token closes a
-    word exactly when the next token starts at or after its end.
-    """
-    tokens = segment(folded, "search")
-    pos = 0
-    pending: list[str] = []
-    for i, (word, _start, end) in enumerate(tokens):
-        pending.append(word)
-        if i + 1 == len(tokens) or tokens[i + 1][1] >= end:
-            for w in pending:
-                if is_wordlike(w):
-                    yield w, pos
-            pending = []
-            pos += 1
+
+@lru_cache(maxsize=200_000)
+def _subwords(word: str) -> tuple[str, ...]:
+    """The dictionary 2- and 3-grams jieba's search mode adds for a word, in its order."""
+    has_word = _rjieba().has_word
+    n = len(word)
+    subs = [word[i:i + 2] for i in range(n - 1) if n > 2 and has_word(word[i:i + 2])]
+    subs += [word[i:i + 3] for i in range(n - 2) if n > 3 and has_word(word[i:i + 3])]
+    return tuple(sub for sub in subs if is_wordlike(sub))
+
+
+def word_tokens(folded: str) -> Iterator[tuple[str, int]]:
+    """(word, ordinal position) for folded text: jieba's search mode, where the sub-words of a
+    precise-mode word share its position; punctuation takes a position but is not indexed."""
+    for pos, word in enumerate(_precise(folded)):
+        if len(word) > 2:
+            for sub in _subwords(word):
+                yield sub, pos
+        if is_wordlike(word):
+            yield word, pos
+
+
+def reference_word_tokens(folded: str) -> list[tuple[str, int]]:
+    """`word_tokens` computed from jieba itself (what tests compare with): every search-mode
+    token takes the ordinal of the precise-mode word whose span holds it."""
+    starts = [start for _w, start, _e in segment_reference(folded, "default")]
+    return [(word, bisect.bisect_right(starts, start) - 1)
+            for word, start, _end in segment_reference(folded, "search") if is_wordlike(word)]
 
 
 def query_words(folded: str) -> list[str]:

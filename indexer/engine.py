@@ -1,14 +1,20 @@
-"""Everything that touches Whoosh: the schema, the analyzers, writing, and matching.
+"""The index on disk and everything that touches Whoosh: schema, analyzers, writing, matching.
 
-One Whoosh document per report *section*, all fields from the folded text (`indexer.analysis`):
+A generation directory holds three parts, one entry per report *section*:
 
-* `words` — jieba words at ordinal positions: what ranks a match;
-* `grams` — the set of character bigrams: candidates for exact-substring matching. A run of
-  characters occurs in a section only if all its bigrams do; the candidates from the rarest
-  bigram's posting list are then checked with one `find` each in `texts.bin`, the folded text of
-  every section, memory-mapped (Whoosh's positional phrase matching over common bigrams cost
-  ~1 ms per candidate section, in Python; a `find` costs microseconds);
-* report-level fields (agency, year, province, city, `fig_*` figures) copied onto each section.
+* `whoosh/` — one Whoosh document per section: `words`, jieba words at ordinal positions (what
+  ranks a match: BM25 over words), plus columns (report id, section slug and ordinal, `sid`);
+* `texts.bin` — the folded text of every section (UTF-8), memory-mapped;
+* `grams.bin` + `grams.idx` — for every character bigram, the sorted ids (`sid`) of the
+  sections that contain it, as uint32 arrays.
+
+Exact matching ("any run of two or more characters that occurs in a report finds it"): a run
+occurs in a section only if all its bigrams do, so the sections listed under its rarest bigram are
+the candidates, and each is checked with one C-speed `find` in `texts.bin`. The bigram lists are
+kept beside Whoosh rather than in it because Whoosh writes postings in pure Python: bigrams are
+~70% of all postings and made indexing several times slower, while positional phrase matching
+over bigrams cost ~1 ms per candidate section (also Python). Sections whose `words` hold the run
+as a whole word need no check.
 
 The analyzers live here at a stable import path because Whoosh pickles the schema, analyzers
 included, into the index.
@@ -18,19 +24,23 @@ from __future__ import annotations
 
 import mmap
 import os
-from collections.abc import Iterable, Sequence
+import pickle
+import shutil
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
-from whoosh import formats
+from whoosh import columns
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import COLUMN, ID, TEXT, Schema
 
 from .analysis import bigrams, gram_set, word_tokens
 
-WORD_BOOST = 3.0   # a whole-word match ranks above a substring match
-GRAM_EXTENSION = 32  # a section's grams and text run this far into the next: a copied run may cross a heading
+GRAM_EXTENSION = 32  # a section's text for exact matching runs this far into the next section
 
 
 class _OrdinalTokenizer(Tokenizer):
@@ -69,34 +79,32 @@ class WordTokenizer(_OrdinalTokenizer):
         return word_tokens(value)
 
 
-class GramTokenizer(_OrdinalTokenizer):
-    """The distinct character bigrams of folded text (positions are not needed: exact
-    substrings are checked against the folded text itself)."""
+class WordsField(TEXT):
+    """`words`: jieba words with their ordinal positions.
 
-    def pairs(self, value: str) -> Iterable[tuple[str, int]]:
-        return ((g, 0) for g in gram_set(value))
+    `index` builds the postings straight from (word, position) pairs: the same values Whoosh's
+    Positions format makes from the tokenizer's Token stream, without a Token per word."""
 
-
-def _grams_field() -> KEYWORD:
-    field = KEYWORD(scorable=True, analyzer=GramTokenizer())
-    field.format = formats.Existence()
-    return field
+    def index(self, value: Any, **kwargs: Any):
+        poses: dict[str, list[int]] = defaultdict(list)
+        for word, pos in word_tokens(value):
+            poses[word].append(pos)
+        encode = self.format.encode
+        for word, poslist in poses.items():
+            yield word.encode("utf-8"), len(poslist), float(len(poslist)), encode(poslist)
 
 
 def make_schema() -> Schema:
     """The index schema (one document per section)."""
-    schema = Schema(
+    # Facet values and figures are not indexed: they are per report, so filters on them are
+    # set operations over the report -> sections map the engine keeps (see `Engine`).
+    return Schema(
         report_id=ID(stored=True, sortable=True),
-        section=ID(stored=True, sortable=True),
-        ordinal=NUMERIC(int, stored=True),
-        tstart=NUMERIC(int, bits=64, sortable=True),
-        tlen=NUMERIC(int, bits=64, sortable=True),
-        words=TEXT(analyzer=WordTokenizer(), phrase=True),
-        grams=_grams_field(),
-        agency=ID, year=ID, province=ID, city=ID,
+        section=ID(sortable=True),
+        ordinal=COLUMN(columns.NumericColumn("i")),
+        sid=COLUMN(columns.NumericColumn("I")),
+        words=WordsField(analyzer=WordTokenizer(), phrase=True),
     )
-    schema.add("fig_*", NUMERIC(int, bits=64, signed=True), glob=True)
-    return schema
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -138,6 +146,74 @@ def add_documents(path: str, docs: Iterable[dict[str, Any]], procs: int = 1,
     return n
 
 
+class GramWriter:
+    """Writes a generation's texts and bigram lists: the previous generation's plus new sections.
+
+    Section ids only grow, so appending new ids keeps every list sorted; the ids of deleted
+    sections stay in the lists (their Whoosh documents are gone, so they never match) until the
+    next full build.
+    """
+
+    def __init__(self, gen: Path, prev: Path | None):
+        self.gen = gen
+        self.old: dict[str, tuple[int, int]] = {}
+        self.old_bin: bytes | mmap.mmap = b""
+        self.starts, self.lengths = array("q"), array("I")
+        if prev is not None:
+            meta = _load_meta(prev)
+            self.old, self.starts, self.lengths = meta["grams"], meta["starts"], meta["lengths"]
+            self.old_bin = _map(prev / "grams.bin")
+            shutil.copyfile(prev / "texts.bin", gen / "texts.bin")
+        self.texts = open(gen / "texts.bin", "ab")
+        self.new: dict[str, list[int]] = defaultdict(list)
+
+    def add(self, folded: str) -> int:
+        """Record one section's folded text; returns its section id."""
+        sid = len(self.starts)
+        data = folded.encode("utf-8")
+        self.starts.append(self.texts.tell())
+        self.lengths.append(len(data))
+        self.texts.write(data)
+        for gram in gram_set(folded):
+            self.new[gram].append(sid)
+        return sid
+
+    def close(self) -> None:
+        """Write grams.bin and grams.idx."""
+        self.texts.close()
+        grams: dict[str, tuple[int, int]] = {}
+        pos = 0
+        with open(self.gen / "grams.bin", "wb") as out:
+            for gram in self.old.keys() | self.new.keys():
+                chunk = b""
+                if gram in self.old:
+                    off, n = self.old[gram]
+                    chunk = self.old_bin[off * 4:(off + n) * 4]
+                if gram in self.new:
+                    chunk += array("I", self.new[gram]).tobytes()
+                out.write(chunk)
+                grams[gram] = (pos, len(chunk) // 4)
+                pos += len(chunk) // 4
+        if isinstance(self.old_bin, mmap.mmap):
+            self.old_bin.close()
+        meta = {"grams": grams, "starts": self.starts, "lengths": self.lengths}
+        with open(self.gen / "grams.idx", "wb") as out:
+            pickle.dump(meta, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load_meta(gen: Path) -> dict[str, Any]:
+    with open(gen / "grams.idx", "rb") as fh:
+        return pickle.load(fh)
+
+
+def _map(path: Path) -> bytes | mmap.mmap:
+    """A read-only memory map of a file (b"" when it is empty)."""
+    with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return b""
+        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+
+
 def doc_count(path: str) -> int:
     """How many (live) section documents the index at `path` holds."""
     with whoosh_index.open_dir(path).searcher() as searcher:
@@ -147,34 +223,45 @@ def doc_count(path: str) -> int:
 # --- reading -------------------------------------------------------------------------------
 
 class Engine:
-    """An open index: a searcher, per-document lookups, and the folded texts for exact matching."""
+    """An open generation: a searcher, per-document lookups, texts and bigram lists."""
 
-    def __init__(self, path: str, texts_path: str):
-        self.ix = whoosh_index.open_dir(path)
+    def __init__(self, gen: str | Path):
+        gen = Path(gen)
+        self.ix = whoosh_index.open_dir(str(gen / "whoosh"))
         self.searcher = self.ix.searcher()
         reader = self.searcher.reader()
         n = reader.doc_count_all()
+        meta = _load_meta(gen)
+        self.grams: dict[str, tuple[int, int]] = meta["grams"]
+        starts, lengths = meta["starts"], meta["lengths"]
+        self.texts = _map(gen / "texts.bin")
+        self.grams_bin = _map(gen / "grams.bin")
         self.doc_report: list[str] = [""] * n
         self.doc_section: list[str] = [""] * n
         self.doc_span: list[tuple[int, int]] = [(0, 0)] * n
+        self.doc_ordinal: list[int] = [0] * n
+        self.doc_of_sid: dict[int, int] = {}
         self.live: frozenset[int] = frozenset(reader.all_doc_ids())
+        self.report_docs: dict[str, list[int]] = {}
+        self.section_docs: dict[str, set[int]] = {}
         if n:
-            cols = [reader.column_reader(name) for name in ("report_id", "section", "tstart", "tlen")]
-            rcol, scol, tcol, lcol = cols
-            for docnum in range(n):
-                self.doc_report[docnum] = rcol[docnum]
-                self.doc_section[docnum] = scol[docnum]
-                start = tcol[docnum]
-                self.doc_span[docnum] = (start, start + lcol[docnum])
-        self._texts_file = open(texts_path, "rb")
-        size = os.fstat(self._texts_file.fileno()).st_size
-        self.texts = mmap.mmap(self._texts_file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+            names = ("report_id", "section", "ordinal", "sid")
+            rcol, scol, ocol, icol = (list(reader.column_reader(name)) for name in names)
+            for docnum in sorted(self.live):
+                rid, slug, sid = rcol[docnum], scol[docnum], icol[docnum]
+                self.doc_report[docnum] = rid
+                self.doc_section[docnum] = slug
+                self.doc_ordinal[docnum] = ocol[docnum]
+                self.doc_span[docnum] = (starts[sid], starts[sid] + lengths[sid])
+                self.doc_of_sid[sid] = docnum
+                self.report_docs.setdefault(rid, []).append(docnum)
+                self.section_docs.setdefault(slug, set()).add(docnum)
 
     def close(self) -> None:
         self.searcher.close()
-        if isinstance(self.texts, mmap.mmap):
-            self.texts.close()
-        self._texts_file.close()
+        for mapped in (self.texts, self.grams_bin):
+            if isinstance(mapped, mmap.mmap):
+                mapped.close()
 
     def doc_count(self) -> int:
         return self.searcher.doc_count()
@@ -185,13 +272,16 @@ class Engine:
     def _docs(self, query: Any) -> set[int]:
         return set(self.searcher.docs_for_query(query))
 
-    def substring_docs(self, folded: str) -> set[int]:
-        """Documents whose folded text contains `folded` verbatim.
+    def gram_docs(self, gram: str) -> set[int]:
+        """Live documents whose text contains the bigram."""
+        off, n = self.grams.get(gram, (0, 0))
+        sids = array("I")
+        sids.frombytes(self.grams_bin[off * 4:(off + n) * 4])
+        doc_of = self.doc_of_sid
+        return {doc_of[sid] for sid in sids if sid in doc_of}
 
-        Candidates come from the rarest of its bigrams (a posting list); each candidate is then
-        checked with one C-speed `find` in the memory-mapped folded texts. Documents holding it
-        as a whole jieba word need no check.
-        """
+    def substring_docs(self, folded: str) -> set[int]:
+        """Documents whose folded text contains `folded` verbatim (see the module docstring)."""
         if not folded:
             return set()
         if len(folded) == 1:
@@ -199,39 +289,40 @@ class Engine:
             sure: set[int] = set()
         else:
             grams = set(bigrams(folded))
-            freqs = {g: self.doc_frequency("grams", g) for g in grams}
-            if min(freqs.values()) == 0:
+            if any(g not in self.grams for g in grams):
                 return set()
-            rarest = min(grams, key=lambda g: (freqs[g], g))
-            candidates = self._docs(wq.Term("grams", rarest))
+            candidates = self.gram_docs(min(grams, key=lambda g: (self.grams[g][1], g)))
             if len(folded) == 2:
                 return candidates
-            sure = self._docs(wq.Term("words", folded)) & candidates if \
-                self.doc_frequency("words", folded) else set()
-            candidates = candidates - sure
+            sure = set()
+            if self.doc_frequency("words", folded):
+                sure = self._docs(wq.Term("words", folded)) & candidates
+                candidates = candidates - sure
         pattern = folded.encode("utf-8")
         find, span = self.texts.find, self.doc_span
         return sure | {d for d in candidates if find(pattern, *span[d]) >= 0}
 
-    def field_docs(self, field: str, values: Sequence[str]) -> set[int]:
-        """Documents whose keyword field has one of `values`."""
+    def docs_of_reports(self, report_ids: Iterable[str]) -> set[int]:
+        """Every section document of the given reports."""
         out: set[int] = set()
-        for value in values:
-            out |= self._docs(wq.Term(field, value))
+        for rid in report_ids:
+            out.update(self.report_docs.get(rid, ()))
         return out
 
-    def figure_docs(self, key: str, low: int | None, high: int | None) -> set[int]:
-        """Documents of reports whose figure `key` lies in [low, high]."""
-        return self._docs(wq.NumericRange(f"fig_{key}", low, high))
+    def docs_of_sections(self, slugs: Iterable[str]) -> set[int]:
+        """Every section document with one of the given slugs."""
+        out: set[int] = set()
+        for slug in slugs:
+            out |= self.section_docs.get(slug, set())
+        return out
 
     def scoring_query(self, words: list[str]) -> Any:
-        """What ranks matches: each word as a word where the index has it, else its bigrams."""
+        """What ranks matches: BM25 over the query's words (a match that holds none of them as
+        a word, only as a substring, is ranked after those that do)."""
         parts = []
         for word in dict.fromkeys(words):
             if self.doc_frequency("words", word):
-                parts.append(wq.Term("words", word, boost=WORD_BOOST))
-            else:
-                parts.extend(wq.Term("grams", g) for g in dict.fromkeys(bigrams(word)))
+                parts.append(wq.Term("words", word))
         return wq.Or(parts) if parts else None
 
     def top_reports(self, query: Any, allowed: set[int], limit: int) -> list[tuple[str, float]]:
@@ -249,5 +340,3 @@ class Engine:
         results = self.searcher.search(query, limit=len(docs), filter=docs)
         return {hit.docnum: hit.score for hit in results[:len(docs)]}
 
-    def stored(self, docnum: int) -> dict[str, Any]:
-        return self.searcher.stored_fields(docnum)

@@ -6,8 +6,7 @@ Layout of an index directory::
     DIR/CURRENT            the name of the live generation, swapped with os.replace
     DIR/gen-…/manifest.json   signature, every source file's hash and report id, report summaries
     DIR/gen-…/records/<report_id>.json   the full Report (text, sections, tables, stats)
-    DIR/gen-…/whoosh/      the Whoosh index (one document per section)
-    DIR/gen-…/texts.bin    the folded text of every section (UTF-8), for exact substring checks
+    DIR/gen-…/whoosh/, texts.bin, grams.bin, grams.idx   the index (see `indexer.engine`)
 
 A run builds a new generation next to the live one: it copies the live Whoosh index, deletes the
 reports whose file changed or vanished, extracts and adds only new or changed files (content
@@ -18,6 +17,7 @@ analyzer or user dictionary (`analysis.index_signature`) forces a full rebuild.
 
 from __future__ import annotations
 
+import bisect
 import errno
 import fcntl
 import hashlib
@@ -36,7 +36,7 @@ from .analysis import index_signature
 from .corpus import Skipped, is_candidate, iter_files
 from .errors import GongkaiError, ReportReadError
 from .extract import extract_report
-from .normalize import fold
+from .normalize import normalize
 from .record import Report
 
 DEFAULT_INDEX_DIR = "var/index"
@@ -115,10 +115,10 @@ def _extract(job: tuple[str, str, str]) -> Report | Skipped:
         return Skipped(source, exc.reason)
 
 
-def figures_of(report: Report) -> dict[str, int]:
-    """The integer figures of a report (keys starting with "_" are not figures)."""
+def figures_of(stats: dict[str, Any]) -> dict[str, int]:
+    """The integer figures of a report's stats (keys starting with "_" are not figures)."""
     out = {}
-    for key, fig in report.stats.items():
+    for key, fig in stats.items():
         if key.startswith("_"):
             continue
         value = fig.get("value") if isinstance(fig, dict) else fig
@@ -136,24 +136,19 @@ def summary_of(report: Report) -> dict[str, Any]:
 
 
 def section_docs(report: Report) -> Iterator[dict[str, Any]]:
-    """The Whoosh documents of a report: one per section, report fields copied."""
+    """The Whoosh documents of a report: one per section, from the folded text.
+
+    `text` (kept for exact matching) runs GRAM_EXTENSION characters into the next section, so a
+    run copied across a heading still matches; `words` is the section alone.
+    """
     text = report.text
-    sections = report.sections or []
-    spans = [(s.slug, s.start, s.end) for s in sections] or [("preamble", 0, len(text))]
-    shared: dict[str, Any] = {"report_id": report.report_id}
-    for name, value in (("agency", report.agency), ("province", report.region.province),
-                        ("city", report.region.city)):
-        if value:
-            shared[name] = value
-    if report.year is not None:
-        shared["year"] = str(report.year)
-    for key, value in figures_of(report).items():
-        shared[f"fig_{key}"] = value
+    spans = [(s.slug, s.start, s.end) for s in report.sections] or [("preamble", 0, len(text))]
     for i, (slug, start, end) in enumerate(spans):
-        body = fold(text[start:end])
-        tail = end + engine.GRAM_EXTENSION if i + 1 < len(spans) else end
-        grams = fold(text[start:tail]) if tail > end else body
-        yield dict(shared, section=slug, ordinal=i, words=body, grams=grams)
+        tail = min(len(text), end + engine.GRAM_EXTENSION) if i + 1 < len(spans) else end
+        folded = normalize(text[start:tail])
+        cut = bisect.bisect_left(folded.offsets, end - start, hi=len(folded.text))
+        yield {"report_id": report.report_id, "section": slug, "ordinal": i,
+               "words": folded.text[:cut], "text": folded.text}
 
 
 def build_index(paths: list[str | Path], index_dir: str | Path, procs: int | None = None,
@@ -197,10 +192,9 @@ def _run(paths, index_dir: Path, procs: int, full: bool, progress, on_total) -> 
     whoosh_dir = str(gen / "whoosh")
     if full:
         engine.create(whoosh_dir)
-        (gen / "texts.bin").write_bytes(b"")
     else:
         shutil.copytree(prev / "whoosh", whoosh_dir)
-        shutil.copyfile(prev / "texts.bin", gen / "texts.bin")
+    grams = engine.GramWriter(gen, None if full else prev)
 
     new_files: dict[str, dict] = {}
     reports: dict[str, dict] = {}
@@ -230,7 +224,7 @@ def _run(paths, index_dir: Path, procs: int, full: bool, progress, on_total) -> 
     if on_total:
         on_total(len(todo))
     def docs() -> Iterator[dict[str, Any]]:
-        with _pool(procs, len(todo)) as pool, open(gen / "texts.bin", "ab") as texts:
+        with _pool(procs, len(todo)) as pool:
             for item in (pool.imap(_extract, todo, chunksize=4) if pool else map(_extract, todo)):
                 if progress:
                     progress(1)
@@ -251,12 +245,11 @@ def _run(paths, index_dir: Path, procs: int, full: bool, progress, on_total) -> 
                 new_files[item.source] = {"sha1": sha, "report_id": item.report_id}
                 summary.added += 1
                 for doc in section_docs(item):
-                    data = doc["grams"].encode("utf-8")
-                    doc["tstart"], doc["tlen"] = texts.tell(), len(data)
-                    texts.write(data)
+                    doc["sid"] = grams.add(doc.pop("text"))
                     yield doc
 
     engine.add_documents(whoosh_dir, docs(), procs=procs if len(todo) > 50 else 1)
+    grams.close()
 
     manifest = {"signature": index_signature(), "created": time.time(), "files": new_files,
                 "reports": reports}

@@ -25,8 +25,8 @@ from . import engine
 from . import query as q
 from .errors import GongkaiError, NotFound
 from .highlight import passages as find_passages
-from .indexing import current_generation, read_manifest
-from .analysis import query_words
+from .indexing import current_generation, figures_of, read_manifest
+from .analysis import index_signature, query_words
 from .normalize import fold
 from .record import Report
 
@@ -79,15 +79,18 @@ class _Generation:
     def __init__(self, path: Path):
         self.path = path
         manifest = read_manifest(path)
+        if manifest.get("signature") != index_signature():
+            raise GongkaiError(f"the index in {path.parent} was built by another version of "
+                               "gongkai (or another user dictionary); run `gongkai index --full`")
         self.reports: dict[str, dict[str, Any]] = manifest["reports"]
-        self.engine = engine.Engine(str(path / "whoosh"), str(path / "texts.bin"))
+        self.engine = engine.Engine(path)
         self.values: dict[str, dict[str, Any]] = {}
         for rid, r in self.reports.items():
             self.values[rid] = {"agency": r.get("agency"), "year": r.get("year"),
                                 "province": r["region"].get("province"),
                                 "city": r["region"].get("city")}
-        self.figures = frozenset(k for r in self.reports.values()
-                                 for k, v in r.get("stats", {}).items() if not k.startswith("_"))
+        self.figures_of = {rid: figures_of(r.get("stats") or {}) for rid, r in self.reports.items()}
+        self.figures = frozenset(k for figs in self.figures_of.values() for k in figs)
         self.figures |= frozenset(_known_figures())
         self.known: dict[str, set[str]] = {
             name: {v[name] for v in self.values.values() if v[name]}
@@ -253,11 +256,18 @@ class Index:
             for item in node.items:
                 result |= self._match(gen, item)
             return result
+        if node.name == "section":
+            return eng.docs_of_sections(node.values)
         if node.name in gen.figures:
-            return eng.figure_docs(node.name, node.low, node.high)
-        if node.name in ("year", "section"):
-            return eng.field_docs(node.name, node.values)
-        return eng.field_docs(node.name, self._resolve(gen, node))
+            low = -(1 << 62) if node.low is None else node.low
+            high = 1 << 62 if node.high is None else node.high
+            return eng.docs_of_reports(rid for rid, figs in gen.figures_of.items()
+                                       if low <= figs.get(node.name, low - 1) <= high)
+        if node.name == "year":
+            years = {int(y) for y in node.values}
+            return eng.docs_of_reports(rid for rid, v in gen.values.items() if v["year"] in years)
+        wanted = set(self._resolve(gen, node))
+        return eng.docs_of_reports(rid for rid, v in gen.values.items() if v[node.name] in wanted)
 
     def _ranked(self, gen: _Generation, scoring: Any, hits_ids: list[str],
                 by_report: dict[str, list[int]], start: int, per_page: int) -> list[str]:
@@ -327,7 +337,7 @@ class Index:
         anchors = section_anchors([s.slug for s in sections])
         found = []
         for docnum in docs:
-            ordinal = gen.engine.stored(docnum)["ordinal"]
+            ordinal = gen.engine.doc_ordinal[docnum]
             if sections:
                 section, anchor = sections[ordinal], anchors[ordinal]
                 start, end, slug, heading = section.start, section.end, section.slug, section.heading
