@@ -1,0 +1,367 @@
+"""The statistics pages on the real index of the corpus: rows, sorting, facets, CSV, JSON, chart, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from html import unescape
+from urllib.parse import quote
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indexer.cli import main
+from indexer.cli.stats_cmd import COLUMNS
+from indexer.stats import FIGURES, MAIN_FIGURES
+from webui import create_app
+from webui.chart import MAX_LINES, line_chart, nice_scale
+from webui.stats import SORT_COLUMNS
+
+JIANGBEI = "000_34846fc542f213aa"   # 江北区教育局 2016, 宁波市: 539 items published, no requests
+YINZHOU = "003_2d9d6b829977fe3e"    # 鄞州区教育局 2019: 3 requests, a table that fails three checks
+LINYE = "莆田市林业局"               # 18 reports, 2008-2025, every one gives requests_received
+TIYU = "莆田市体育局"                # 18 reports, requests_received only from 2013
+SHENJI = "莆田市审计局"              # requests_received for 2008-2025 except 2016 (and one more year)
+
+
+@pytest.fixture(scope="module")
+def app(index_dir, index):
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
+    app.extensions["gongkai_index"] = index  # the session's index, opened once
+    return app
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+def page(client, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, url
+    assert response.mimetype == "text/html"
+    text = response.get_data(as_text=True)
+    assert "Traceback" not in text
+    return text
+
+
+def api(client, url: str) -> dict:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.get_json()
+
+
+def table_rows(html: str) -> list[str]:
+    """The report ids of the table's rows, in order."""
+    return re.findall(r'<tr data-report="([^"]+)">', html)
+
+
+def row_html(html: str, report_id: str) -> str:
+    return re.search(rf'<tr data-report="{report_id}">(.*?)</tr>', html, re.S)[1]
+
+
+def facet_rows(html: str, name: str) -> list[tuple[str, int, bool]]:
+    """(label, count, selected) of one facet in the sidebar."""
+    block = re.search(rf'<section class="facet" data-facet="{name}">(.*?)</section>', html, re.S)
+    assert block, name
+    rows = re.findall(r'<li( class="selected")?>\s*<a href="[^"]*" rel="nofollow" data-value="[^"]*".*?'
+                      r'<span class="label">([^<]*)</span> <span class="count">(\d+)</span>', block[1], re.S)
+    return [(label, int(count), bool(sel)) for sel, label, count in rows]
+
+
+def series(html: str) -> dict[str, tuple[str, list[str]]]:
+    """agency -> (path d, years of its dots) of the chart's SVG."""
+    out = {}
+    for name, body in re.findall(r'<g class="series" data-agency="([^"]*)">(.*?)</g>', html, re.S):
+        paths = re.findall(r'<path d="([^"]*)"', body)
+        assert len(paths) == 1, name  # one path per agency, gaps are pen lifts inside it
+        out[unescape(name)] = (paths[0], re.findall(r"<circle [^>]*><title>[^<]* (\d{4})年：", body))
+    return out
+
+
+# --- the table ----------------------------------------------------------------------------------
+
+def test_nav_links_to_the_stats_page(client):
+    assert '<a href="/stats">统计</a>' in page(client, "/")
+
+
+def test_row_of_a_known_report_with_figure_links_that_land_on_the_evidence(client):
+    html = page(client, "/stats?city=" + quote("宁波市"))
+    assert table_rows(html) == [JIANGBEI, YINZHOU]  # default order: agency, then year
+    assert "共 <strong>2</strong> 份报告（全部 258 份）" in html
+    row = row_html(html, JIANGBEI)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    assert unescape(re.sub(r"<[^>]+>", "", cells[0])) == "江北区教育局"
+    assert re.sub(r"<[^>]+>", "", cells[1]) == "2016"
+    assert cells[2] == "浙江省 宁波市 江北区"
+    assert (f'<td class="num" data-key="requests_received"><a href="/reports/{JIANGBEI}#fig-requests_received">0</a>'
+            in row)
+    assert (f'<td class="num" data-key="proactive_published"><a href="/reports/{JIANGBEI}#fig-proactive_published">'
+            f'539</a>' in row)
+    assert '<td class="empty" data-key="requests_total">—</td>' in row  # not given: a dash, never 0
+    # Every figure link of the row lands on an anchor the report page has.
+    report_page = page(client, f"/reports/{JIANGBEI}")
+    anchors = re.findall(rf'href="/reports/{JIANGBEI}#(fig-[a-z_]+)"', row)
+    assert sorted(anchors) == ["fig-fees_collected", "fig-lawsuits", "fig-proactive_published",
+                               "fig-reconsiderations", "fig-requests_received"]
+    for anchor in anchors:
+        assert f'id="{anchor}"' in report_page
+
+
+def test_flags_show_as_a_marker_with_the_messages_and_a_details_row(client):
+    html = page(client, "/stats?agency=" + quote("鄞州区教育局"))
+    row = row_html(html, YINZHOU)
+    marker = re.search(r'<a class="flag" href="#flags-[^"]+" title="([^"]*)">⚠ (\d+)</a>', row)
+    assert marker[2] == "3"
+    assert unescape(marker[1]).split("；") == [
+        "办理结果总计: applicant columns 66 = 66, but 总计 reads 6",
+        "一 新收 3 + 二 结转 0 = 3, but 三（七）总计 6 + 四 结转下年 0 = 6",
+        "办理结果 add up to 3, but 三（七）总计 reads 6"]
+    details = re.search(rf'<tr class="flag-details" id="flags-{YINZHOU}">(.*?)</tr>', html, re.S)[1]
+    assert "鄞州区教育局 2019 的统计数字提示（3）" in details
+    assert len(re.findall(r"<li>", details)) == 3
+    assert '<a class="flag"' not in row_html(page(client, "/stats?city=" + quote("宁波市")), JIANGBEI)
+
+
+def test_sort_by_a_column_descending_puts_empty_cells_last(client):
+    html = page(client, "/stats?sort=requests_received&order=desc")
+    ids = table_rows(html)
+    assert len(ids) == 258
+    data = api(client, "/api/stats?sort=requests_received&order=desc")
+    assert [r["report_id"] for r in data["rows"]] == ids  # the page and the API agree
+    assert [(r["agency"], r["year"], r["requests_received"]) for r in data["rows"][:5]] == [
+        ("莆田市人民政府", 2019, 539), ("莆田市人民政府", 2015, 456), ("莆田市人民政府", 2009, 421),
+        ("三明市人民政府", 2025, 400), ("三明市人民政府", 2013, 394)]
+    values = [r["requests_received"] for r in data["rows"]]
+    assert values[-30:] == [None] * 30 and None not in values[:-30]
+    ascending = [r["requests_received"] for r in api(client, "/api/stats?sort=requests_received&order=asc")["rows"]]
+    assert ascending[0] == 0 and ascending[-30:] == [None] * 30
+
+
+@pytest.mark.parametrize("column", SORT_COLUMNS)
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_every_column_sorts_in_order_with_empty_cells_last(client, column, order):
+    rows = api(client, f"/api/stats?sort={column}&order={order}")["rows"]
+    assert len(rows) == 258
+    if column == "region":
+        values = [" ".join(dict.fromkeys(v for v in (r["province"], r["city"]) if v)) or None for r in rows]
+    elif column == "flags":
+        values = [len(r["flag_details"]) for r in rows]
+    else:
+        values = [r[column] for r in rows]
+    present = [v for v in values if v is not None]
+    assert values == present + [None] * (len(values) - len(present))
+    if column != "region":  # region sorts by its full label (with the county), checked above by prefix
+        assert present == sorted(present, reverse=order == "desc")
+
+
+def test_column_headers_link_to_their_sort_and_flip_the_current_one(client):
+    html = page(client, "/stats?city=" + quote("宁波市") + "&sort=requests_received&order=desc")
+    links = {key: unescape(href) for key, href in
+             re.findall(r'<th scope="col" data-column="([a-z_]+)"[^>]*><a href="([^"]*)"', html)}
+    assert list(links) == list(SORT_COLUMNS)
+    city = "city=" + quote("宁波市")
+    assert links["requests_received"] == f"/stats?{city}&sort=requests_received&order=asc"
+    assert links["year"] == f"/stats?{city}&sort=year"
+    assert links["lawsuits"] == f"/stats?{city}&sort=lawsuits"
+    assert 'data-column="requests_received" class="current" aria-sort="descending"' in html
+    assert "本年新收申请 ↓" in html
+
+
+def test_filter_by_agency_and_years_with_facet_counts(client):
+    one = page(client, "/stats?agency=" + quote(LINYE) + "&year=2019")
+    assert len(table_rows(one)) == 1
+    html = page(client, "/stats?agency=" + quote(LINYE) + "&year=2019&year=2020")
+    ids = table_rows(html)
+    assert len(ids) == 2  # two values of one facet: OR
+    data = api(client, "/api/stats?agency=" + quote(LINYE) + "&year=2019&year=2020")
+    assert [(r["agency"], r["year"], r["requests_received"]) for r in data["rows"]] == [
+        (LINYE, 2019, 1), (LINYE, 2020, 0)]
+    assert data["reports"] == 2 and data["of"] == 258
+    # A facet's counts ignore its own filter: every year of the agency, each with its one report.
+    years = facet_rows(html, "year")
+    assert len(years) == 18
+    assert years[:3] == [("2025年", 1, False), ("2024年", 1, False), ("2023年", 1, False)]
+    assert ("2019年", 1, True) in years and ("2020年", 1, True) in years
+    assert facet_rows(html, "city") == [("莆田市", 2, False)]
+    assert (LINYE, 2, True) in facet_rows(html, "agency")
+    assert 'data-facet="section"' not in html  # figures belong to reports, not sections
+    chips = re.findall(r'<ul class="chips"[^>]*>(.*?)</ul>', html, re.S)[0]
+    assert f"机关：{LINYE}" in chips and "年度：2019年" in chips and "年度：2020年" in chips
+    # The facet toggles stay on the stats page.
+    toggle = re.search(r'data-facet="year">.*?<a href="([^"]*)" rel="nofollow" data-value="2019"', html, re.S)[1]
+    assert unescape(toggle) == "/stats?agency=" + quote(LINYE) + "&year=2020"
+
+
+def test_year_ranges_filter_like_the_search_page(client):
+    data = api(client, "/api/stats?city=" + quote("宁波市") + "&year=2016-2019")
+    assert [r["report_id"] for r in data["rows"]] == [JIANGBEI, YINZHOU]
+    assert api(client, "/api/stats?city=" + quote("宁波市") + "&year=2017-2018")["rows"] == []
+
+
+# --- CSV and JSON: the rows of `gongkai stats` ---------------------------------------------------
+
+def test_csv_has_a_bom_the_cli_header_and_one_row_per_report(client):
+    response = client.get("/stats.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    raw = response.data
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").split("\r\n")
+    assert lines[0] == ",".join(COLUMNS)
+    assert len(list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))) == 258
+    filtered = client.get("/stats.csv?agency=" + quote(LINYE) + "&year=2019&year=2020").data
+    rows = list(csv.DictReader(io.StringIO(filtered.decode("utf-8-sig"))))
+    assert [(r["agency"], r["year"], r["requests_received"]) for r in rows] == [(LINYE, "2019", "1"),
+                                                                                 (LINYE, "2020", "0")]
+
+
+def test_csv_and_json_are_what_gongkai_stats_prints_for_the_same_reports(client, corpus_dir):
+    files = [str(corpus_dir / "education" / f"{rid}.txt") for rid in (JIANGBEI, YINZHOU)]
+    cli_csv = CliRunner().invoke(main, ["stats", "--csv", *files])
+    assert cli_csv.exit_code == 0, cli_csv.output
+    assert client.get("/stats.csv?city=" + quote("宁波市")).data == cli_csv.stdout_bytes
+
+    cli_json = json.loads(CliRunner().invoke(main, ["stats", "--json", *files]).stdout)
+    data = api(client, "/api/stats?city=" + quote("宁波市"))
+    assert [{k: r[k] for k in COLUMNS} for r in data["rows"]] == cli_json["rows"]
+    assert data["coverage"] == cli_json["coverage"]
+    assert data["columns"] == COLUMNS
+    yinzhou = data["rows"][1]
+    assert yinzhou["flags"] == "row_sum;balance;results_sum"
+    assert [f["rule"] for f in yinzhou["flag_details"]] == ["row_sum", "balance", "results_sum"]
+    assert yinzhou["figures"]["requests_received"] == {
+        "value": 3, "approx": False, "url": f"/reports/{YINZHOU}#fig-requests_received"}
+    assert yinzhou["url"] == f"/reports/{YINZHOU}"
+
+
+def test_json_coverage_over_the_whole_index(client):
+    data = api(client, "/api/stats")
+    assert data["reports"] == 258
+    assert set(data["coverage"]) == set(FIGURES)
+    assert data["coverage"]["requests_received"] == 228
+    assert data["coverage"]["proactive_published"] == 121
+    assert data["coverage"]["reconsiderations"] == 220
+    assert sum(r["requests_received"] is not None for r in data["rows"]) == 228
+
+
+# --- the chart ----------------------------------------------------------------------------------
+
+def test_chart_has_one_line_per_agency_and_one_dot_per_year_with_a_value(client):
+    url = f"/stats?agency={quote(LINYE)}&agency={quote(TIYU)}&chart=requests_received"
+    html = page(client, url)
+    svg = re.search(r"<svg .*?</svg>", html, re.S)[0]
+    lines = series(svg)
+    assert list(lines) == [LINYE, TIYU]  # in the order the agencies were chosen
+    assert lines[LINYE][1] == [str(y) for y in range(2008, 2026)]
+    assert lines[TIYU][1] == [str(y) for y in range(2013, 2026)]  # no value before 2013: no dot, no zero
+    assert lines[LINYE][0].count("M") == 1 and lines[LINYE][0].count("L") == 17
+    assert re.findall(r'<text x="[^"]*" y="[^"]*">(\d{4})</text>', svg)[:2] == ["2008", "2010"]
+    assert ">年度</text>" in svg and ">本年新收申请</text>" in svg
+    legend = re.search(r'<ul class="legend">(.*?)</ul>', html, re.S)[1]
+    assert re.findall(r"</span>([^<]+)</li>", legend) == [LINYE, TIYU]
+    assert "只画出" not in html
+    # The values drawn are the table's values.
+    rows = api(client, url.replace("/stats", "/api/stats"))["rows"]
+    for name, (_d, years) in lines.items():
+        assert years == [str(r["year"]) for r in sorted(rows, key=lambda r: r["year"])
+                         if r["agency"] == name and r["requests_received"] is not None]
+
+
+def test_a_missing_year_is_a_gap_not_a_zero(client):
+    html = page(client, f"/stats?agency={quote(SHENJI)}&chart=requests_received")
+    d, years = series(html)[SHENJI]
+    assert "2016" not in years and "2015" in years and "2017" in years
+    assert d.count("M") == len([y for y in years if str(int(y) - 1) not in years])
+    assert d.count("M") >= 2
+
+
+def test_chart_is_capped_at_eight_agencies_and_says_so(client):
+    html = page(client, "/stats?chart=requests_received")
+    lines = series(html)
+    assert len(lines) == MAX_LINES
+    assert list(lines)[:3] == ["莆田市林业局", "莆田市民族与宗教事务局", "莆田市统计局"]  # most years first
+    assert "共有 30 个机关有“本年新收申请”，图中只画出数据最多的 8 个。" in html
+
+
+def test_chart_form_keeps_filters_and_works_without_javascript(client):
+    html = page(client, "/stats?city=" + quote("宁波市") + "&sort=year&chart=lawsuits")
+    form = re.search(r'<form class="chart-form" action="/stats" method="get">(.*?)</form>', html, re.S)[1]
+    assert re.findall(r'<input type="hidden" name="([a-z]+)" value="([^"]*)">', form) == [
+        ("city", "宁波市"), ("sort", "year")]
+    assert '<option value="lawsuits" selected>行政诉讼总计</option>' in form
+    assert len(re.findall(r"<option ", form)) == len(FIGURES) + 1
+
+
+def test_agency_names_are_escaped_in_the_chart(app):
+    name = '<script>alert("x")</script> & 局'
+    chart = line_chart([(name, {2019: 1, 2020: 2})], title="<b>标题</b>", y_label="本年新收申请")
+    with app.test_request_context():
+        from flask import render_template
+
+        html = render_template("_chart.html", chart=chart)
+    assert "<script>" not in html and "<b>" not in html
+    assert 'data-agency="&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; 局"' in html
+    assert series(html) == {name: (series(html)[name][0], ["2019", "2020"])}
+
+
+def test_a_selected_agency_name_with_markup_is_escaped_on_the_page(client):
+    html = page(client, "/stats?agency=" + quote("<i>局</i>") + "&chart=lawsuits")
+    assert "<i>局</i>" not in html
+    assert "&lt;i&gt;局&lt;/i&gt;" in html
+    assert table_rows(html) == []
+    assert "所选报告都没有“行政诉讼总计”这项数字，无法画图。" in html
+
+
+# --- mistakes: a clear message, never a traceback -----------------------------------------------
+
+@pytest.mark.parametrize("query, message", [
+    ("sort=bogus", "不能按「bogus」排序。可以排序的列：agency、year、region、"),
+    ("order=up", "排序方向只能是 asc（升序）或 desc（降序），而不是「up」。"),
+    ("chart=bogus", "没有「bogus」这项统计数字。可以画图的统计数字：proactive_published、"),
+    ("year=abc", "年度应写成 2016 或 2016-2019 这样的形式，而不是「abc」。"),
+])
+def test_bad_parameters_are_400_with_a_chinese_message(client, query, message):
+    html = page(client, f"/stats?{query}", status=400)
+    assert message in html
+    response = client.get(f"/api/stats?{query}")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"].startswith(message)
+    assert client.get(f"/stats.csv?{query}").status_code == 400
+
+
+# --- the chart's geometry, for every input ------------------------------------------------------
+
+_SERIES = st.dictionaries(st.integers(2000, 2030), st.one_of(st.none(), st.integers(0, 10**6)),
+                          max_size=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.lists(_SERIES, min_size=1, max_size=10))
+def test_chart_geometry_gaps_and_bounds(data):
+    chart = line_chart([(f"机关{i}", s) for i, s in enumerate(data)], title="t", y_label="y")
+    assert len(chart["lines"]) == min(len(data), MAX_LINES)
+    for line, values in zip(chart["lines"], data):
+        years = sorted(y for y, v in values.items() if v is not None)
+        assert [p["year"] for p in line["points"]] == years
+        runs = sum(1 for y in years if y - 1 not in years)
+        assert line["d"].count("M") == runs and line["d"].count("L") == len(years) - runs
+        for p in line["points"]:
+            assert chart["left"] <= p["x"] <= chart["right"]
+            assert chart["top"] - 0.1 <= p["y"] <= chart["bottom"] + 0.1
+            if values[p["year"]] == 0:
+                assert p["y"] == chart["bottom"]
+
+
+@given(high=st.floats(0, 1e9, allow_nan=False))
+def test_nice_scale_covers_the_values_in_a_few_round_steps(high):
+    top, step = nice_scale(high)
+    assert top >= high
+    assert 1 <= round(top / step) <= 10
+    mantissa = step / 10 ** math.floor(math.log10(step))
+    assert round(mantissa, 6) in (1, 2, 5, 10)

@@ -1,0 +1,261 @@
+"""The statistics pages: a filterable, sortable table of report figures, a chart, JSON and CSV.
+
+`/stats` shows one row per report (the columns of `gongkai stats`), filtered by the search page's
+facets (several values of one facet = OR) and sorted by any column (empty cells always last).
+`?chart=<figure>` adds a line chart of that figure over the years for the agencies in the table.
+`/api/stats` and `/stats.csv` give the same rows for the same URL parameters; the rows come from
+`indexer.cli.stats_cmd.stats_row`, so the CSV is the one `gongkai stats --csv` writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+
+from indexer.cli.stats_cmd import COLUMNS, coverage, render_csv, stats_row
+from indexer.errors import GongkaiError
+from indexer.query import year_values
+from indexer.record import Region, Report
+from indexer.stats import FIGURES, MAIN_FIGURES
+
+from .chart import MAX_LINES, line_chart
+from .facets import build_facets
+from .index import get_index
+from .labels import FACET_LABELS, region_label, value_label
+from .urls import SearchState, agency_url, report_url
+
+bp = Blueprint("stats", __name__)
+
+FILTERS = ("agency", "year", "province", "city")
+COLUMN_LABELS: dict[str, str] = {"agency": "机关", "year": "年度", "region": "地区",
+                                 **{key: FIGURES[key] for key in MAIN_FIGURES}, "flags": "提示"}
+SORT_COLUMNS = tuple(COLUMN_LABELS)
+# Text columns read A→Z first; numbers biggest first, which is what one sorts them for.
+_ASCENDING = {"agency", "region"}
+
+
+@dataclass(frozen=True)
+class StatsState(SearchState):
+    """Filters, sort column and order, and charted figure of the statistics page (all in the URL)."""
+
+    column: str = ""   # "" = by agency, then year
+    order: str = ""    # "" = the column's natural order
+    chart: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> "StatsState":
+        """Read the state from request arguments; an unknown column, order or figure is an error."""
+        filters = {}
+        for name in FILTERS:
+            values = tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
+            if values:
+                filters[name] = values
+        for value in filters.get("year", ()):
+            try:
+                year_values(value)
+            except GongkaiError:
+                raise GongkaiError(f"年度应写成 2016 或 2016-2019 这样的形式，而不是「{value}」。") from None
+        column = args.get("sort", "").strip()
+        if column and column not in SORT_COLUMNS:
+            raise GongkaiError(f"不能按「{column}」排序。可以排序的列：{'、'.join(SORT_COLUMNS)}。")
+        order = args.get("order", "").strip()
+        if order and order not in ("asc", "desc"):
+            raise GongkaiError(f"排序方向只能是 asc（升序）或 desc（降序），而不是「{order}」。")
+        chart = args.get("chart", "").strip()
+        if chart and chart not in FIGURES:
+            raise GongkaiError(f"没有「{chart}」这项统计数字。可以画图的统计数字：{'、'.join(FIGURES)}。")
+        return cls(filters=filters, column=column, order=order, chart=chart)
+
+    @property
+    def descending(self) -> bool:
+        if self.order:
+            return self.order == "desc"
+        return bool(self.column) and self.column not in _ASCENDING
+
+    def params(self) -> list[tuple[str, str]]:
+        pairs = [(name, v) for name in FILTERS for v in self.filters.get(name, ())]
+        if self.column:
+            pairs.append(("sort", self.column))
+        if self.order:
+            pairs.append(("order", self.order))
+        if self.chart:
+            pairs.append(("chart", self.chart))
+        return pairs
+
+    def url(self, endpoint: str = "stats.index") -> str:
+        """This state's URL at `endpoint` (the page, `stats.csv` or `stats.api`)."""
+        query = urlencode(self.params())
+        return url_for(endpoint) + ("?" + query if query else "")
+
+    def sort_link(self, column: str) -> str:
+        """Sort by `column`; on the current column, the other direction."""
+        if column == self.column:
+            return replace(self, order="asc" if self.descending else "desc").url()
+        return replace(self, column=column, order="").url()
+
+    def without_filters_url(self) -> str:
+        return replace(self, filters={}).url()
+
+    def year_filter(self) -> set[int] | None:
+        values = self.filters.get("year")
+        return None if values is None else {int(y) for v in values for y in year_values(v)}
+
+
+def as_report(summary: dict[str, Any]) -> Report:
+    """A report of the index listing as a `Report` (without text) for the `gongkai stats` row code."""
+    region = summary.get("region") or {}
+    return Report(report_id=summary["report_id"], source=summary.get("source", ""),
+                  title=summary.get("title"), agency=summary.get("agency"), year=summary.get("year"),
+                  published=None, url=None, text="", sections=[], stats=summary.get("stats") or {},
+                  region=Region(province=region.get("province"), city=region.get("city"),
+                                county=region.get("county"), adcode=region.get("adcode")))
+
+
+def _facet_values(report: Report) -> dict[str, Any]:
+    return {"agency": report.agency, "year": report.year, "province": report.region.province,
+            "city": report.region.city}
+
+
+def _matches(values: dict[str, Any], filters: dict[str, set], skip: str = "") -> bool:
+    return all(values[name] in allowed for name, allowed in filters.items() if name != skip)
+
+
+def select(reports: list[Report], state: StatsState) -> tuple[list[Report], dict[str, list]]:
+    """The reports passing the filters, and facet counts (a facet's counts ignore its own filter)."""
+    filters: dict[str, set] = {name: set(values) for name, values in state.filters.items()}
+    if "year" in filters:
+        filters["year"] = state.year_filter() or set()
+    counts: dict[str, dict[Any, int]] = {name: {} for name in FILTERS}
+    chosen = []
+    for report in reports:
+        values = _facet_values(report)
+        for name in FILTERS:
+            if values[name] is not None and _matches(values, filters, skip=name):
+                counts[name][values[name]] = counts[name].get(values[name], 0) + 1
+        if _matches(values, filters):
+            chosen.append(report)
+    return chosen, {name: [{"value": v, "count": c} for v, c in found.items()]
+                    for name, found in counts.items()}
+
+
+def _sort_value(report: Report, row: dict[str, Any], column: str) -> Any:
+    if column == "region":
+        return region_label({"province": report.region.province, "city": report.region.city,
+                             "county": report.region.county}) or None
+    if column == "flags":
+        return len(report.stats.get("_flags") or [])
+    return row[column]
+
+
+def ordered(reports: list[Report], state: StatsState) -> list[tuple[Report, dict[str, Any]]]:
+    """`(report, stats_row)` pairs sorted by the state's column; empty cells last either way."""
+    pairs = [(r, stats_row(r)) for r in reports]
+    pairs.sort(key=lambda p: (p[0].agency is None, p[0].agency or "", p[0].year or 0, p[0].source))
+    if not state.column:
+        return pairs
+    present = [p for p in pairs if _sort_value(*p, state.column) is not None]
+    empty = [p for p in pairs if _sort_value(*p, state.column) is None]
+    # Stable sorts: ties keep the agency/year order.
+    present.sort(key=lambda p: _sort_value(*p, state.column), reverse=state.descending)
+    return present + empty
+
+
+def _figure_cells(report: Report) -> list[dict[str, Any]]:
+    cells = []
+    for key in MAIN_FIGURES:
+        fig = report.stats.get(key)
+        fig = fig if isinstance(fig, dict) else ({"value": fig} if fig is not None else None)
+        has_span = bool(fig) and isinstance(fig.get("start"), int) and isinstance(fig.get("end"), int)
+        cells.append({"key": key, "value": fig.get("value") if fig else None,
+                      "approx": bool(fig and fig.get("approx")),
+                      "link": report_url(report.report_id, anchor=f"fig-{key}") if has_span else None})
+    return cells
+
+
+def _flags(report: Report) -> list[dict[str, Any]]:
+    return [f if isinstance(f, dict) else {"rule": "", "message": str(f), "values": {}}
+            for f in report.stats.get("_flags") or []]
+
+
+def _region_text(report: Report) -> str:
+    return region_label({"province": report.region.province, "city": report.region.city,
+                         "county": report.region.county})
+
+
+def chart_of(reports: list[Report], state: StatsState) -> dict[str, Any] | None:
+    """The chart of `state.chart` over years, one line per agency (at most MAX_LINES)."""
+    if not state.chart:
+        return None
+    series: dict[str, dict[int, Any]] = {}
+    for report in sorted(reports, key=lambda r: r.source):
+        fig = report.stats.get(state.chart)
+        value = fig.get("value") if isinstance(fig, dict) else fig
+        if report.agency and report.year is not None and isinstance(value, (int, float)):
+            # Two reports of one agency and year: the first (by file) is drawn.
+            series.setdefault(report.agency, {}).setdefault(report.year, value)
+    wanted = state.filters.get("agency")
+    names = ([a for a in wanted if a in series] if wanted
+             else sorted(series, key=lambda a: (-len(series[a]), a)))
+    label = FIGURES[state.chart]
+    chart = line_chart([(a, series[a]) for a in names[:MAX_LINES]],
+                       title=f"{label}（按年度）", y_label=label)
+    chart.update(key=state.chart, agencies=len(names), capped=len(names) > MAX_LINES,
+                 max_lines=MAX_LINES)
+    return chart
+
+
+def _rows(state: StatsState) -> tuple[list[tuple[Report, dict[str, Any]]], dict[str, list], int]:
+    reports = [as_report(s) for s in get_index().reports()]
+    chosen, counts = select(reports, state)
+    return ordered(chosen, state), counts, len(reports)
+
+
+@bp.route("/stats")
+def index():
+    """The table of figures with facets, sortable headers, flags and an optional chart."""
+    state = StatsState.from_args(request.args)
+    pairs, counts, total = _rows(state)
+    rows = [{"report": r, "row": row, "link": report_url(r.report_id),
+             "agency_link": agency_url(r.agency) if r.agency else None,
+             "region_text": _region_text(r), "cells": _figure_cells(r), "flags": _flags(r)}
+            for r, row in pairs]
+    facets = [f for f in build_facets(counts, state) if f["name"] in FILTERS]
+    columns = [{"key": key, "label": label, "link": state.sort_link(key),
+                "current": key == state.column,
+                "arrow": ("↓" if state.descending else "↑") if key == state.column else ""}
+               for key, label in COLUMN_LABELS.items()]
+    return render_template("stats.html", state=state, rows=rows, total=total, facets=facets,
+                           columns=columns, figures=FIGURES, chart=chart_of([r for r, _ in pairs], state),
+                           facet_labels=FACET_LABELS, value_label=value_label,
+                           csv_url=state.url("stats.csv"), api_url=state.url("stats.api"))
+
+
+@bp.route("/stats.csv")
+def csv():
+    """The table as CSV (UTF-8 with BOM, for Excel): the columns of `gongkai stats --csv`."""
+    state = StatsState.from_args(request.args)
+    pairs, _counts, _total = _rows(state)
+    body = render_csv([row for _r, row in pairs]).encode("utf-8")
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=gongkai-stats.csv"})
+
+
+@bp.route("/api/stats")
+def api():
+    """The rows (the CSV's columns, plus every figure with its link and the flags) and coverage."""
+    state = StatsState.from_args(request.args)
+    pairs, _counts, total = _rows(state)
+    rows = []
+    for report, row in pairs:
+        figures = {key: {"value": fig.get("value"), "approx": bool(fig.get("approx")),
+                         "url": report_url(report.report_id, anchor=f"fig-{key}")}
+                   for key, fig in report.stats.items()
+                   if not key.startswith("_") and isinstance(fig, dict)}
+        rows.append({**row, "url": report_url(report.report_id), "figures": figures,
+                     "flag_details": _flags(report)})
+    return jsonify({"reports": len(rows), "of": total, "filters": dict(state.filters),
+                    "sort": state.column or None, "order": state.order or None,
+                    "columns": COLUMNS, "coverage": coverage([r for r, _ in pairs]), "rows": rows})
