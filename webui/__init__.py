@@ -25,6 +25,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(__import__("webui.stats", fromlist=["bp"]).bp)  # /stats, /stats.csv, /api/stats
     errors.register(app)
 
     @app.template_global()
