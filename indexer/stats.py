@@ -109,7 +109,7 @@ def _read_requests(report: Report, stats: dict[str, Any], flags: list[dict[str, 
         total = reading.columns[-1]
         if reading.problem and reading.problem != "dropped":
             flags.append({"rule": "unreadable_row", "message": f"{ROW_LABELS[reading.key]}: "
-                          f"{reading.problem}; no figure read",
+                          f"{reading.problem}；未读取数字",
                           "values": {"row": reading.key,
                                      "cells": [c.text for c in reading.printed]}})
             continue
@@ -159,7 +159,7 @@ def _read_appeals(report: Report, stats: dict[str, Any], flags: list[dict[str, A
             columns = [zero] * APPEAL_COLUMNS
         if columns is None:
             flags.append({"rule": "unreadable_row", "message": f"行政复议、行政诉讼: "
-                          f"{len(printed)} values for {APPEAL_COLUMNS} columns; no figure read",
+                          f"{len(printed)} 个数值对应 {APPEAL_COLUMNS} 栏，无法对齐；未读取数字",
                           "values": {"row": "appeals", "cells": [c.text for c in printed]}})
             return
         stats["reconsiderations"] = _cell_figure(report, columns[4], source)

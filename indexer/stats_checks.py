@@ -30,8 +30,8 @@ def row_sum_flag(reading: RowReading, label: str) -> dict[str, Any] | None:
     if sum(c.value for c in parts) == total.value:
         return None
     shown = [c.value for c in parts]
-    return flag("row_sum", f"{label}: applicant columns {' + '.join(map(str, shown))} = "
-                f"{sum(shown)}, but 总计 reads {total.value}",
+    return flag("row_sum", f"{label}：申请人各列 {' + '.join(map(str, shown))} = "
+                f"{sum(shown)}，但总计栏为 {total.value}",
                 {"row": reading.key, "columns": shown, "total": total.value})
 
 
@@ -43,8 +43,8 @@ def appeal_sum_flags(columns: list[Cell]) -> list[dict[str, Any]]:
         group = [c.value for c in columns[g * 5:(g + 1) * 5]]
         if None in group or sum(group[:4]) == group[4]:
             continue
-        flags.append(flag("appeal_sum", f"{name}: results {' + '.join(map(str, group[:4]))} = "
-                          f"{sum(group[:4])}, but 总计 reads {group[4]}",
+        flags.append(flag("appeal_sum", f"{name}：各结果 {' + '.join(map(str, group[:4]))} = "
+                          f"{sum(group[:4])}，但总计栏为 {group[4]}",
                           {"group": name, "results": group[:4], "total": group[4]}))
     return flags
 
@@ -63,13 +63,13 @@ def table_flags(values: dict[str, Any], empty: set[str]) -> list[dict[str, Any]]
                                          v("requests_total"), v("requests_carried_forward"))
     if None not in (received, carried, total, forward) and received + carried != total + forward:
         flags.append(flag("balance", f"一 新收 {received} + 二 结转 {carried} = "
-                          f"{received + carried}, but 三（七）总计 {total} + 四 结转下年 {forward} = "
+                          f"{received + carried}，但 三（七）总计 {total} + 四 结转下年 {forward} = "
                           f"{total + forward}",
                           {"requests_received": received, "requests_carried_over": carried,
                            "requests_total": total, "requests_carried_forward": forward}))
     results = {key: v(key) for key in RESULT_KEYS}
     if total is not None and all(x is not None for x in results.values()) \
             and sum(results.values()) != total:
-        flags.append(flag("results_sum", f"办理结果 add up to {sum(results.values())}, but "
-                          f"三（七）总计 reads {total}", {**results, "requests_total": total}))
+        flags.append(flag("results_sum", f"办理结果合计 {sum(results.values())}，但 "
+                          f"三（七）总计栏为 {total}", {**results, "requests_total": total}))
     return flags

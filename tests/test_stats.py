@@ -126,7 +126,7 @@ def test_putian_2019_table(report):
     # 287 + 24 + 2 + 0 + 1 = 314 in the applicant columns, 315 in 总计: flagged, kept as printed.
     assert r.stats["_flags"] == [{
         "rule": "row_sum",
-        "message": "予以公开: applicant columns 287 + 24 + 2 + 0 + 1 = 314, but 总计 reads 315",
+        "message": "予以公开：申请人各列 287 + 24 + 2 + 0 + 1 = 314，但总计栏为 315",
         "values": {"row": "requests_granted", "columns": [287, 24, 2, 0, 1], "total": 315}}]
 
 

@@ -119,9 +119,9 @@ def test_flags_show_as_a_marker_with_the_messages_and_a_details_row(client):
     marker = re.search(r'<a class="flag" href="#flags-[^"]+" title="([^"]*)">⚠ (\d+)</a>', row)
     assert marker[2] == "3"
     assert unescape(marker[1]).split("；") == [
-        "办理结果总计: applicant columns 66 = 66, but 总计 reads 6",
-        "一 新收 3 + 二 结转 0 = 3, but 三（七）总计 6 + 四 结转下年 0 = 6",
-        "办理结果 add up to 3, but 三（七）总计 reads 6"]
+        "办理结果总计：申请人各列 66 = 66，但总计栏为 6",
+        "一 新收 3 + 二 结转 0 = 3，但 三（七）总计 6 + 四 结转下年 0 = 6",
+        "办理结果合计 3，但 三（七）总计栏为 6"]
     details = re.search(rf'<tr class="flag-details" id="flags-{YINZHOU}">(.*?)</tr>', html, re.S)[1]
     assert "鄞州区教育局 2019 的统计数字提示（3）" in details
     assert len(re.findall(r"<li>", details)) == 3

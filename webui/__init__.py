@@ -21,11 +21,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import api, errors, views
+    from . import api, errors, stats, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
-    app.register_blueprint(__import__("webui.stats", fromlist=["bp"]).bp)  # /stats, /stats.csv, /api/stats
+    app.register_blueprint(stats.bp)
     errors.register(app)
 
     @app.template_global()
