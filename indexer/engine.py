@@ -329,9 +329,17 @@ class Engine:
         """(report_id, best section score) of the `limit` best-scoring reports among `allowed`."""
         if query is None or not allowed or limit <= 0:
             return []
-        results = self.searcher.search(query, limit=limit, filter=allowed,
-                                       collapse="report_id", collapse_limit=1)
-        return [(self.doc_report[hit.docnum], hit.score) for hit in results[:limit]]
+        # Whoosh's `collapse=` is ignored when a `filter=` is given, so the best sections are
+        # collected and reduced to reports here, asking for more sections until there are enough.
+        want = min(len(allowed), limit * 4)
+        while True:
+            results = self.searcher.search(query, limit=want, filter=allowed)
+            best: dict[str, float] = {}
+            for hit in results[:want]:
+                best.setdefault(self.doc_report[hit.docnum], hit.score)
+            if len(best) >= limit or want >= len(allowed) or len(results[:want]) < want:
+                return list(best.items())[:limit]
+            want = min(len(allowed), want * 4)
 
     def scores(self, query: Any, docs: set[int]) -> dict[int, float]:
         """Scores of a small set of documents."""

@@ -18,7 +18,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from .normalize import normalize
+from .normalize import is_han, normalize
 
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _SPACES = re.compile(r"\s+")
@@ -68,22 +68,40 @@ def _sentence(text: str, offset: int) -> tuple[int, int]:
 
 
 def render(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> str:
-    """HTML of text[start:end], escaped, with `marks` (original offsets) wrapped in <mark>."""
-    out: list[str] = []
-    pos = start
+    """HTML of text[start:end], escaped, with `marks` (original offsets) wrapped in <mark>.
+
+    Whitespace is shown as `normalize` reads it: dropped where a crawler broke a word or a
+    number (next to a Han character, between digits), one space elsewhere."""
+    shown = _display(text, start, end)
+    inside_at = [False] * (end - start)
     for a, b in marks:
-        a, b = max(a, start), min(b, end)
-        if b <= a or a < pos:
-            continue
-        out.append(_escape(text[pos:a]))
-        out.append("<mark>" + _escape(text[a:b]) + "</mark>")
-        pos = b
-    out.append(_escape(text[pos:end]))
+        for k in range(max(a, start), min(b, end)):
+            inside_at[k - start] = True
+    out: list[str] = []
+    inside = False
+    for k, piece in enumerate(shown):
+        if inside_at[k] != inside:
+            out.append("<mark>" if inside_at[k] else "</mark>")
+            inside = inside_at[k]
+        out.append(html.escape(piece, quote=False))
+    if inside:
+        out.append("</mark>")
     return "".join(out).strip()
 
 
-def _escape(piece: str) -> str:
-    return html.escape(_SPACES.sub(" ", piece), quote=False)
+def _display(text: str, start: int, end: int) -> list[str]:
+    """Per character of text[start:end], what to show ("" for dropped whitespace)."""
+    shown = list(text[start:end])
+    for m in _SPACES.finditer(text, start, end):
+        left = text[m.start() - 1] if m.start() > 0 else ""
+        right = text[m.end()] if m.end() < len(text) else ""
+        glue = not left or not right or is_han(left) or is_han(right) or (
+            left.isdigit() and right.isdigit())
+        for k in range(m.start(), m.end()):
+            shown[k - start] = ""
+        if not glue:
+            shown[m.start() - start] = " "
+    return shown
 
 
 def passages(text: str, terms: list[str], limit: int = 3, width: int = 120) -> list[Passage]:

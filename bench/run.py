@@ -1,0 +1,227 @@
+"""Benchmark: indexing throughput, index size and query latency, against a naive baseline.
+
+    .venv/bin/python bench/run.py --sizes 1000 10000
+
+For each size N it builds a synthetic corpus of N reports from the real ones in corpus/ (each
+file is a real report whose paragraphs are partly swapped for real paragraphs of other reports,
+under a varied agency and year, and is labelled as synthetic on its first line), then measures
+
+* gongkai: `indexing.build_index` (extraction, sections, stats, words + bigrams, both cores)
+  and `Index.search` (facets and highlighted passages on every query);
+* the naive baseline: jieba's bundled `ChineseAnalyzer` on a plain Whoosh schema, one
+  process, one document per report, `groupedby` facets and Whoosh highlighting of the top 10,
+
+on the same files and the same queries (one word, two words, a quoted phrase, one word with
+filters), and prints the ratios. Results go to bench/out/results-N.json. Nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from indexer.analysis import query_words  # noqa: E402
+from indexer.corpus import Skipped, extract_all  # noqa: E402
+from indexer.indexing import build_index  # noqa: E402
+from indexer.normalize import fold, is_han  # noqa: E402
+from indexer.reading import read_document  # noqa: E402
+from indexer.search import SearchRequest, open_index  # noqa: E402
+
+LABEL = "【合成数据】本文件由 bench/run.py 用真实年报的段落重新组合生成，仅供性能测试，不是真实报告。"
+YEARS = list(range(2008, 2025))
+
+
+def make_corpus(n: int, out: Path, seed: int = 7) -> int:
+    """Write n synthetic reports to out/; returns their total size in bytes."""
+    rng = random.Random(seed)
+    reports = [r for r in extract_all([ROOT / "corpus"]) if not isinstance(r, Skipped)]
+    paragraphs = [p for r in reports for p in r.text.split("\n") if len(p.strip()) > 20]
+    agencies = sorted({r.agency for r in reports if r.agency})
+    out.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for i in range(n):
+        base = rng.choice(reports)
+        year = rng.choice(YEARS)
+        agency = rng.choice(agencies)
+        lines = base.text.split("\n")
+        for k, line in enumerate(lines):
+            if len(line.strip()) > 20 and rng.random() < 0.3:
+                lines[k] = rng.choice(paragraphs)
+        text = "\n".join(lines)
+        if base.year:
+            text = text.replace(str(base.year), str(year))
+        if base.agency:
+            text = text.replace(base.agency, agency)
+        data = (LABEL + "\n" + text).encode("utf-8")
+        (out / f"syn{i:06d}.txt").write_bytes(data)
+        total += len(data)
+    return total
+
+
+def dir_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def sample_queries(corpus: Path, rng: random.Random, k: int) -> dict[str, list]:
+    """One-word, two-word, phrase and faceted queries drawn from the corpus text."""
+    files = sorted(corpus.glob("*.txt"))
+    texts = [fold(f.read_text(encoding="utf-8")) for f in rng.sample(files, min(40, len(files)))]
+    counts = Counter(w for t in texts for w in query_words(t)
+                     if len(w) >= 2 and all(is_han(c) for c in w))
+    # Words people would search for: common in reports, but not the very commonest.
+    words = sorted(w for w, _n in counts.most_common(600)[20:])
+    phrases = []
+    while len(phrases) < k:
+        t = rng.choice(texts)
+        start = rng.randrange(0, max(1, len(t) - 10))
+        run = t[start:start + rng.randint(4, 8)]
+        if len(run) >= 4 and all(is_han(c) for c in run):
+            phrases.append(run)
+    one = rng.sample(words, k)
+    return {
+        "one word": [(w, {}) for w in one],
+        "two words": [(f"{a} {b}", {}) for a, b in zip(rng.sample(words, k), rng.sample(words, k))],
+        "phrase": [(f'"{p}"', {}) for p in phrases],
+        "faceted": [(w, {"year": [str(rng.choice(YEARS))]})
+                    for w in rng.sample(words, k)],
+    }
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def time_queries(run, queries: dict[str, list]) -> dict[str, dict]:
+    out = {}
+    for kind, items in queries.items():
+        for q, f in items[:3]:
+            run(q, f)  # warm-up
+        times, hits = [], []
+        for q, f in items:
+            t = time.perf_counter()
+            hits.append(run(q, f))
+            times.append((time.perf_counter() - t) * 1000)
+        out[kind] = {"p50_ms": round(percentile(times, 50), 1),
+                     "p95_ms": round(percentile(times, 95), 1),
+                     "mean_hits": round(statistics.mean(hits), 1)}
+    return out
+
+
+def bench_gongkai(corpus: Path, index_dir: Path, queries) -> dict:
+    shutil.rmtree(index_dir, ignore_errors=True)
+    t = time.perf_counter()
+    summary = build_index([corpus], index_dir, full=True)
+    seconds = time.perf_counter() - t
+    gen = next(p for p in index_dir.iterdir() if p.name.startswith("gen-"))
+    index = open_index(index_dir)
+
+    def run(q, filters):
+        return index.search(SearchRequest(q=q, filters=filters, per_page=10))["total"]
+
+    latency = time_queries(run, queries)
+    index.close()
+    return {"seconds": round(seconds, 1), "reports": summary.reports,
+            "sections": summary.sections, "index_bytes": dir_size(gen),
+            "index_bytes_without_records": dir_size(gen) - dir_size(gen / "records"),
+            "latency": latency}
+
+
+def bench_baseline(corpus: Path, index_dir: Path, queries) -> dict:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # jieba's import-time warnings
+        from jieba.analyse import ChineseAnalyzer
+    from whoosh import highlight, index
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.qparser import QueryParser
+    from whoosh.query import And, Term
+
+    shutil.rmtree(index_dir, ignore_errors=True)
+    index_dir.mkdir(parents=True)
+    schema = Schema(id=ID(stored=True), year=ID(stored=True, sortable=True),
+                    body=TEXT(analyzer=ChineseAnalyzer(), stored=True))
+    t = time.perf_counter()
+    ix = index.create_in(str(index_dir), schema)
+    writer = ix.writer()
+    for f in sorted(corpus.glob("*.txt")):
+        text = read_document(f).text
+        m = re.search(r"(20\d\d)", text)
+        writer.add_document(id=f.stem, year=m.group(1) if m else "", body=text)
+    writer.commit()
+    seconds = time.perf_counter() - t
+    searcher = ix.searcher()
+    parser = QueryParser("body", schema)
+
+    def run(q, filters):
+        query = parser.parse(q)
+        if filters.get("year"):
+            query = And([query, Term("year", filters["year"][0])])
+        results = searcher.search(query, limit=10, groupedby=["year"])
+        results.fragmenter = highlight.SentenceFragmenter()
+        for hit in results[:10]:
+            hit.highlights("body")
+        return len(results)
+
+    latency = time_queries(run, queries)
+    searcher.close()
+    return {"seconds": round(seconds, 1), "reports": ix.doc_count(),
+            "index_bytes": dir_size(index_dir), "latency": latency}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--queries", type=int, default=40, help="queries of each kind")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--no-baseline", action="store_true")
+    args = parser.parse_args()
+    for n in args.sizes:
+        corpus = args.out / f"corpus-{n}"
+        shutil.rmtree(corpus, ignore_errors=True)
+        size = make_corpus(n, corpus)
+        queries = sample_queries(corpus, random.Random(n), args.queries)
+        result = {"reports": n, "corpus_mb": round(size / 1e6, 1), "cpus": os.cpu_count()}
+        result["gongkai"] = bench_gongkai(corpus, args.out / f"index-{n}", queries)
+        if not args.no_baseline:
+            result["baseline"] = bench_baseline(corpus, args.out / f"baseline-{n}", queries)
+        report(result)
+        (args.out / f"results-{n}.json").write_text(json.dumps(result, ensure_ascii=False,
+                                                               indent=1))
+
+
+def report(result: dict) -> None:
+    n, mb = result["reports"], result["corpus_mb"]
+    print(f"\n== {n} synthetic reports, {mb} MB ==")
+    rows = [("gongkai", result["gongkai"])]
+    if "baseline" in result:
+        rows.append(("baseline", result["baseline"]))
+    for name, r in rows:
+        s = r["seconds"]
+        print(f"{name:<9} index {s:7.1f} s  {mb / s:5.2f} MB/s  {n / s:6.1f} reports/s  "
+              f"size {r['index_bytes'] / 1e6:7.1f} MB")
+        for kind, lat in r["latency"].items():
+            print(f"          {kind:<10} p50 {lat['p50_ms']:7.1f} ms  p95 {lat['p95_ms']:7.1f} ms"
+                  f"  mean hits {lat['mean_hits']}")
+    if "baseline" in result:
+        g, b = result["gongkai"], result["baseline"]
+        print(f"ratio     indexing throughput {b['seconds'] / g['seconds']:.2f}x the baseline")
+        for kind in g["latency"]:
+            print(f"          {kind:<10} p95 {g['latency'][kind]['p95_ms'] / max(b['latency'][kind]['p95_ms'], 0.1):.2f}x"
+                  " the baseline's")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,303 @@
+"""Search over the real corpus: query semantics, verbatim recall, passages, facets, filters."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indexer.errors import GongkaiError, NotFound
+from indexer.indexing import section_docs
+from indexer.normalize import fold, is_han
+from indexer.search import SearchRequest, section_anchors
+
+ALL = 1000  # per_page large enough for every report of the corpus
+
+
+def search(index, q="", **kw):
+    kw.setdefault("per_page", ALL)
+    return index.search(SearchRequest(q=q, **kw))
+
+
+def ids(result) -> set[str]:
+    return {hit["report_id"] for hit in result["hits"]}
+
+
+@pytest.fixture(scope="module")
+def records(index):
+    """report_id -> (Report, the folded text each section is matched against), for brute-force
+    comparisons: a section's text runs GRAM_EXTENSION characters into the next section."""
+    out = {}
+    for row in index.reports():
+        report = index.get_report(row["report_id"])
+        out[row["report_id"]] = (report, [doc["text"] for doc in section_docs(report)])
+    return out
+
+
+def brute(records, predicate) -> set[str]:
+    """Reports with a section whose folded text satisfies `predicate`."""
+    return {rid for rid, (_r, sections) in records.items() if any(map(predicate, sections))}
+
+
+# --- semantics ---------------------------------------------------------------------------------
+
+def test_phrase_finds_every_report_that_contains_it(index, records):
+    """jieba's bundled analyzer finds 0 of these (character offsets as positions)."""
+    result = search(index, '"政府信息公开"')
+    assert result["total"] == 258
+    assert ids(result) == {rid for rid, (r, _s) in records.items() if "政府信息公开" in fold(r.text)}
+
+
+def test_dictionary_word_plain_and_quoted(index, records):
+    expected = brute(records, lambda s: "依申请公开" in s)
+    assert len(expected) == 255
+    assert ids(search(index, "依申请公开")) == expected
+    assert ids(search(index, '"依申请公开"')) == expected
+
+
+def test_part_of_a_word_and_across_words(index):
+    assert ids(search(index, "湘桥")) == {"001_b8557501b183c911"}        # inside 湘桥区
+    assert ids(search(index, '"教育发布"')) == {"000_34846fc542f213aa"}  # 江北 教育 发布
+
+
+def test_unquoted_words_are_anded_within_a_section(index, records):
+    expected = brute(records, lambda s: "复议" in s and "收费" in s)
+    result = search(index, "复议 收费")
+    assert ids(result) == expected
+    assert 0 < result["total"] < 258
+
+
+def test_or_not_and_parentheses(index, records):
+    assert ids(search(index, "湘桥 OR 教育发布")) == brute(
+        records, lambda s: "湘桥" in s or ("教育" in s and "发布" in s))
+    assert ids(search(index, "复议 -申请")) == brute(
+        records, lambda s: "复议" in s and "申请" not in s)
+    assert ids(search(index, "复议 NOT 申请")) == ids(search(index, "复议 -申请"))
+    assert ids(search(index, "(湘桥 OR 江北) 教育局")) == brute(
+        records, lambda s: ("湘桥" in s or "江北" in s) and "教育局" in s)
+
+
+def test_field_syntax_in_queries(index, records):
+    by_year = Counter(r.year for r, _s in records.values())
+    assert search(index, "year:2016")["total"] == by_year[2016] == 17
+    assert search(index, "year:2016-2019")["total"] == sum(by_year[y] for y in range(2016, 2020))
+    assert ids(search(index, "section:fees 收费")) == {
+        rid for rid, (r, secs) in records.items()
+        if any(s.slug == "fees" and "收费" in text for s, text in zip(r.sections, secs))}
+    sanming = {rid for rid, (r, _s) in records.items() if r.agency == "三明市人民政府"}
+    assert len(sanming) == 13
+    assert ids(search(index, "agency:三明市人民政府")) == sanming
+    assert ids(search(index, "agency:三明市")) >= sanming  # a part of a name: every agency holding it
+
+
+def test_figure_filter(index, records):
+    def received(r):
+        fig = r.stats.get("requests_received")
+        return fig.get("value") if isinstance(fig, dict) else None
+
+    expected = {rid for rid, (r, _s) in records.items()
+                if isinstance(received(r), int) and received(r) > 10}
+    assert expected
+    assert ids(search(index, "requests_received:>10")) == expected
+
+
+def test_traditional_and_simplified_match_each_other(index):
+    assert ids(search(index, '"政府資訊公開"')) == ids(search(index, '"政府资讯公开"'))
+    assert ids(search(index, '"依申請公開"')) == ids(search(index, '"依申请公开"'))
+    assert search(index, '"依申請公開"')["total"] == 255
+
+
+def test_full_width_forms_match(index):
+    assert ids(search(index, '"２０１９年"')) == ids(search(index, '"2019年"'))
+
+
+def test_crawler_line_breaks_do_not_prevent_a_match(index):
+    # The files say 三明\n市人民政府\n20\n23\n年 and 201\n9\n年，\n市民宗局.
+    assert "sanming-2006885" in ids(search(index, '"三明市人民政府2023年"'))
+    result = search(index, '"2019年，市民宗局"')
+    assert ids(result) == {"putian-1440005"}
+    assert "<mark>2019年，市民宗局</mark>" in result["hits"][0]["passages"][0]["html"]
+
+
+def test_empty_query_lists_every_report_by_year(index):
+    result = search(index, "", per_page=5)
+    assert result["total"] == 258
+    years = [hit["year"] for hit in result["hits"]]
+    assert years == sorted(years, reverse=True)
+
+
+# --- verbatim recall (property) ----------------------------------------------------------------
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_run_of_han_characters_finds_its_report(index, records, data):
+    rid = data.draw(st.sampled_from(sorted(records)))
+    text = records[rid][0].text
+    runs = [m for m in re.finditer(r"[\u4e00-\u9fff]{2,}", text)]
+    run = data.draw(st.sampled_from(runs)).group()
+    length = data.draw(st.integers(2, min(len(run), 16)))
+    start = data.draw(st.integers(0, len(run) - length))
+    piece = run[start:start + length]
+    assert all(is_han(c) for c in piece)
+    assert rid in ids(search(index, piece)), piece
+    assert rid in ids(search(index, f'"{piece}"')), piece
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_quoted_queries_return_only_reports_containing_the_phrase(index, records, data):
+    rid = data.draw(st.sampled_from(sorted(records)))
+    folded = fold(records[rid][0].text)
+    start = data.draw(st.integers(0, max(0, len(folded) - 4)))
+    piece = folded[start:start + data.draw(st.integers(2, 6))]
+    if '"' in piece or not piece.strip() or not any(ch.isalnum() for ch in piece):
+        return
+    found = ids(search(index, f'"{piece}"'))
+    query = fold(piece).strip()
+    assert rid in found
+    assert all(query in fold(records[r][0].text) for r in found)
+
+
+# --- ranking, pages --------------------------------------------------------------------------
+
+def test_pages_follow_the_ranking(index):
+    first = search(index, "申请", per_page=5, page=1)
+    second = search(index, "申请", per_page=5, page=2)
+    both = search(index, "申请", per_page=10)
+    assert [h["report_id"] for h in first["hits"] + second["hits"]] == \
+        [h["report_id"] for h in both["hits"]]
+    scores = [h["score"] for h in both["hits"]]
+    assert scores == sorted(scores, reverse=True)
+    assert len({h["report_id"] for h in search(index, "申请")["hits"]}) == 258
+
+
+def test_whole_word_matches_rank_above_substring_matches(index):
+    # 教育 is a word in the 5 education reports; elsewhere it is mostly inside longer words.
+    hits = search(index, "教育局", per_page=5)["hits"]
+    assert hits[0]["score"] > 0
+    assert hits[-1]["score"] > 0
+
+
+def test_sort_by_year(index):
+    hits = search(index, "申请", sort="year", per_page=50)["hits"]
+    years = [h["year"] or 0 for h in hits]
+    assert years == sorted(years, reverse=True)
+
+
+# --- passages --------------------------------------------------------------------------------
+
+def test_hit_shape_and_links(index):
+    hit = search(index, '"湘桥"')["hits"][0]
+    assert hit["report_id"] == "001_b8557501b183c911"
+    assert hit["url"] == "/reports/001_b8557501b183c911"
+    assert set(hit) == {"report_id", "source", "title", "agency", "year", "region", "score",
+                        "url", "passages"}
+    assert set(hit["region"]) == {"province", "city", "county"}
+    assert 1 <= len(hit["passages"]) <= 3
+    for p in hit["passages"]:
+        assert set(p) == {"section", "heading", "url", "html"}
+        assert p["url"].startswith("/reports/001_b8557501b183c911#" + p["section"])
+        assert "<mark>湘桥</mark>" in p["html"]
+
+
+def test_passages_are_short_sentences_with_every_term_marked(index):
+    for hit in search(index, "复议 收费", per_page=20)["hits"]:
+        for p in hit["passages"]:
+            plain = re.sub(r"</?mark>", "", p["html"])
+            assert len(plain) <= 125
+            marked = set(re.findall(r"<mark>(.*?)</mark>", p["html"]))
+            assert marked and marked <= {"复议", "收费"}
+            assert "复议" not in re.sub(r"<mark>.*?</mark>", "", p["html"])
+
+
+def test_passages_escape_text_before_adding_marks(index):
+    # The report quotes 《…印发\n<政府信息公开信息处理费管理办法>的通知》.
+    result = search(index, '"信息处理费管理办法"')
+    hit = next(h for h in result["hits"] if h["report_id"] == "putian-1697626")
+    html = next(p["html"] for p in hit["passages"] if "&lt;" in p["html"])
+    assert "&lt;政府信息公开<mark>信息处理费管理办法</mark>&gt;" in html
+    assert re.sub(r"</?mark>", "", html).count("<") == 0
+
+
+def test_section_filter_narrows_passages(index):
+    result = search(index, "申请", filters={"section": ["requests"]}, per_page=50)
+    assert result["total"] > 0
+    assert {p["section"] for h in result["hits"] for p in h["passages"]} == {"requests"}
+
+
+def test_second_section_with_a_slug_gets_a_numbered_anchor():
+    assert section_anchors(["preamble", "requests", "requests", "fees", "requests"]) == [
+        "preamble", "requests", "requests-2", "fees", "requests-3"]
+
+
+# --- facets and filters ------------------------------------------------------------------------
+
+def test_facets_count_matching_reports(index, records):
+    result = search(index, '"政府信息公开"')
+    years = Counter(r.year for r, _s in records.values() if r.year is not None)
+    assert {f["value"]: f["count"] for f in result["facets"]["year"]} == dict(years)
+    sections = Counter(slug for rid, (r, secs) in records.items()
+                       for slug in {s.slug for s, text in zip(r.sections, secs)
+                                    if "政府信息公开" in text})
+    assert {f["value"]: f["count"] for f in result["facets"]["section"]} == dict(sections)
+    assert set(result["facets"]) == {"agency", "year", "section", "province", "city"}
+
+
+def test_filters_or_within_a_facet_and_across_facets(index, records):
+    y2016 = search(index, "申请", filters={"year": [2016]})
+    y2017 = search(index, "申请", filters={"year": ["2017"]})
+    both = search(index, "申请", filters={"year": ["2016", "2017"]})
+    assert both["total"] == y2016["total"] + y2017["total"]
+    narrowed = search(index, "申请", filters={"year": ["2016", "2017"], "city": ["莆田市"]})
+    assert ids(narrowed) == {rid for rid in ids(both) if records[rid][0].region.city == "莆田市"}
+    # A facet's counts ignore its own filter, so other years can still be added.
+    assert len(both["facets"]["year"]) > 2
+
+
+def test_overall_facets_and_reports(index):
+    facets = index.facets()
+    assert sum(f["count"] for f in facets["year"]) == 258 - sum(
+        1 for r in index.reports() if r["year"] is None)
+    assert len(index.reports()) == 258
+    assert set(index.reports()[0]) == {"report_id", "source", "title", "agency", "year",
+                                       "region", "stats"}
+
+
+def test_get_report(index):
+    report = index.get_report("001_b8557501b183c911")
+    assert report.source == "education/001_b8557501b183c911.txt"
+    with pytest.raises(NotFound, match="no report with id 'nope'"):
+        index.get_report("nope")
+
+
+# --- bad requests --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("request_kw, message", [
+    ({"per_page": 0}, "per_page must be between 1 and 1000"),
+    ({"per_page": 1001}, "per_page must be between 1 and 1000"),
+    ({"page": 0}, "page must be"),
+    ({"sort": "date"}, "sort must be"),
+    ({"filters": {"colour": ["red"]}}, "unknown filter 'colour'"),
+    ({"filters": {"agency": ["没有这个机关"]}}, "no report has agency '没有这个机关'"),
+    ({"filters": {"section": ["nope"]}}, "unknown section 'nope'"),
+    ({"filters": {"year": ["20x6"]}}, "year must be like 2016"),
+    ({"q": "agency:没有这个机关"}, "no report has agency matching '没有这个机关'"),
+    ({"q": "申" * 5000}, "too long"),
+])
+def test_bad_requests_are_gongkai_errors(index, request_kw, message):
+    with pytest.raises(GongkaiError, match=message):
+        index.search(SearchRequest(**request_kw))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(q=st.text(max_size=40))
+def test_any_query_gives_a_result_or_a_gongkai_error(index, q):
+    try:
+        result = index.search(SearchRequest(q=q, per_page=3))
+    except GongkaiError as exc:
+        assert exc.message
+    else:
+        assert 0 <= result["total"] <= 258
