@@ -107,12 +107,29 @@ def _sha1(path: Path) -> str:
     return hashlib.sha1(path.read_bytes()).hexdigest()
 
 
-def _extract(job: tuple[str, str, str]) -> Report | Skipped:
+@dataclass
+class _Extracted:
+    """A report prepared in a worker process: the parent only writes and indexes it."""
+
+    source: str
+    report_id: str
+    record_json: str
+    summary: dict[str, Any]
+    docs: list[dict[str, Any]]
+
+
+def _extract(job: tuple[str, str, str]) -> _Extracted | Skipped:
+    """Extract, fold and serialise one file (runs in a worker process)."""
     path, root, source = job
     try:
-        return extract_report(path, root)
+        report = extract_report(path, root)
     except ReportReadError as exc:
         return Skipped(source, exc.reason)
+    record = report.to_dict(with_tables=True)
+    summary = {k: v for k, v in record.items() if k not in ("text", "tables")}
+    summary["region"] = {k: v for k, v in record["region"].items() if k != "candidates"}
+    return _Extracted(report.source, report.report_id, json.dumps(record, ensure_ascii=False),
+                      summary, list(section_docs(report)))
 
 
 def figures_of(stats: dict[str, Any]) -> dict[str, int]:
@@ -125,14 +142,6 @@ def figures_of(stats: dict[str, Any]) -> dict[str, int]:
         if isinstance(value, int) and not isinstance(value, bool):
             out[key] = value
     return out
-
-
-def summary_of(report: Report) -> dict[str, Any]:
-    """What the manifest keeps of a report (everything but text and tables)."""
-    data = report.to_dict()
-    data.pop("text")
-    data["region"].pop("candidates", None)
-    return data
 
 
 def section_docs(report: Report) -> Iterator[dict[str, Any]]:
@@ -186,7 +195,7 @@ def _run(paths, index_dir: Path, procs: int, full: bool, progress, on_total) -> 
     old_files: dict[str, dict] = {} if full else old["files"]
     old_reports: dict[str, dict] = {} if full else old["reports"]
 
-    gen = index_dir / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    gen = index_dir / f"gen-{_next_number(index_dir):06d}-{time.strftime('%Y%m%d-%H%M%S')}"
     _clean_generations(index_dir, keep={prev.name} if prev else set())
     (gen / "records").mkdir(parents=True)
     whoosh_dir = str(gen / "whoosh")
@@ -238,13 +247,12 @@ def _run(paths, index_dir: Path, procs: int, full: bool, progress, on_total) -> 
                     summary.skipped.append(Skipped(item.source, reason))
                     new_files[item.source] = {"sha1": sha, "skipped": reason}
                     continue
-                (gen / "records" / f"{item.report_id}.json").write_text(
-                    json.dumps(item.to_dict(with_tables=True), ensure_ascii=False),
-                    encoding="utf-8")
-                reports[item.report_id] = summary_of(item)
+                (gen / "records" / f"{item.report_id}.json").write_text(item.record_json,
+                                                                         encoding="utf-8")
+                reports[item.report_id] = item.summary
                 new_files[item.source] = {"sha1": sha, "report_id": item.report_id}
                 summary.added += 1
-                for doc in section_docs(item):
+                for doc in item.docs:
                     doc["sid"] = grams.add(doc.pop("text"))
                     yield doc
 
@@ -274,6 +282,13 @@ def _pool(procs: int, jobs: int):
     if procs > 1 and jobs > 20:
         return multiprocessing.get_context("fork").Pool(procs)
     return _NoPool()
+
+
+def _next_number(index_dir: Path) -> int:
+    """One more than the highest generation number in the directory."""
+    numbers = [int(p.name.split("-")[1]) for p in index_dir.glob("gen-*")
+               if p.name.split("-")[1].isdigit()]
+    return max(numbers, default=0) + 1
 
 
 def _link(src: Path, dst: Path) -> None:

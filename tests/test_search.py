@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from indexer.analysis import word_tokens
 from indexer.errors import GongkaiError, NotFound
 from indexer.indexing import section_docs
 from indexer.normalize import fold, is_han
@@ -174,11 +175,16 @@ def test_pages_follow_the_ranking(index):
     assert len({h["report_id"] for h in search(index, "申请")["hits"]}) == 258
 
 
-def test_whole_word_matches_rank_above_substring_matches(index):
-    # 教育 is a word in the 5 education reports; elsewhere it is mostly inside longer words.
-    hits = search(index, "教育局", per_page=5)["hits"]
-    assert hits[0]["score"] > 0
-    assert hits[-1]["score"] > 0
+def test_whole_word_matches_rank_above_substring_only_matches(index, records):
+    # 信息公开 is a word in most reports; in some it occurs only inside 政府信息公开 (one word
+    # whose search-mode sub-words are 政府/信息/公开): those match, but rank last with score 0.
+    hits = search(index, "信息公开")["hits"]
+    assert len(hits) == 258
+    has_word = {rid for rid, (_r, secs) in records.items()
+                if any(w == "信息公开" for text in secs for w, _p in word_tokens(text))}
+    zero = [h["report_id"] for h in hits if h["score"] == 0]
+    assert zero and set(zero) == set(records) - has_word
+    assert [h["report_id"] for h in hits[-len(zero):]] == zero
 
 
 def test_sort_by_year(index):
