@@ -22,6 +22,7 @@ included, into the index.
 
 from __future__ import annotations
 
+import bisect
 import mmap
 import os
 import pickle
@@ -37,9 +38,11 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import COLUMN, ID, TEXT, Schema
+from whoosh.matching import ListMatcher, NullMatcher
 
 from .analysis import bigrams, gram_set, word_tokens
 
+COMMON_SHARE = 0.2  # a word in more than this share of sections does not rank (see scoring_query)
 GRAM_EXTENSION = 32  # a section's text for exact matching runs this far into the next section
 
 
@@ -214,6 +217,35 @@ def _map(path: Path) -> bytes | mmap.mmap:
         return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
 
 
+class _DocSet(wq.Query):
+    """A set of documents as a query (matches them all with score 0), to intersect with."""
+
+    def __init__(self, engine: "Engine", docs: set[int]):
+        self.docs = sorted(docs)
+        self.leaves = {id(sub): (offset, sub.doc_count_all())
+                       for sub, offset in engine.searcher.leaf_searchers()}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _DocSet) and self.docs == other.docs
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.docs))
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return len(self.docs)
+
+    def estimate_min_size(self, ixreader: Any) -> int:
+        return len(self.docs)
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        offset, count = self.leaves[id(searcher)]
+        lo = bisect.bisect_left(self.docs, offset)
+        hi = bisect.bisect_left(self.docs, offset + count)
+        if lo == hi:
+            return NullMatcher()
+        return ListMatcher([d - offset for d in self.docs[lo:hi]], all_weights=0.0)
+
+
 def doc_count(path: str) -> int:
     """How many (live) section documents the index at `path` holds."""
     with whoosh_index.open_dir(path).searcher() as searcher:
@@ -317,34 +349,65 @@ class Engine:
         return out
 
     def scoring_query(self, words: list[str]) -> Any:
-        """What ranks matches: BM25 over the query's words (a match that holds none of them as
-        a word, only as a substring, is ranked after those that do)."""
-        parts = []
-        for word in dict.fromkeys(words):
-            if self.doc_frequency("words", word):
-                parts.append(wq.Term("words", word))
-        return wq.Or(parts) if parts else None
+        """What ranks matches: BM25 over the query's words as whole words (a match that holds
+        none of them as a word, only as a substring, is ranked after those that do).
+
+        Words found in more than COMMON_SHARE of the sections are left out when rarer ones are
+        there: they barely move BM25, and Whoosh scores every section that holds them, in
+        Python (a query of two such words cost seconds at 10k reports). A query of common words
+        alone ranks by its rarest one, where Whoosh's block-quality skipping keeps it fast."""
+        freqs = {w: self.doc_frequency("words", w) for w in dict.fromkeys(words)}
+        freqs = {w: f for w, f in freqs.items() if f}
+        if not freqs:
+            return None
+        limit = COMMON_SHARE * max(1, self.doc_count())
+        chosen = [w for w, f in freqs.items() if f <= limit] or [min(freqs, key=freqs.get)]
+        terms = [wq.Term("words", w) for w in chosen]
+        return terms[0] if len(terms) == 1 else wq.Or(terms)
 
     def top_reports(self, query: Any, allowed: set[int], limit: int) -> list[tuple[str, float]]:
-        """(report_id, best section score) of the `limit` best-scoring reports among `allowed`."""
+        """(report_id, best section score) of the `limit` best-scoring reports among `allowed`.
+
+        Whoosh reads postings in Python (~2 us each), so the search must let it skip: when
+        `allowed` is a small part of what the query scores, the query is intersected with it
+        (only blocks holding allowed sections are decoded); otherwise Whoosh searches without a
+        filter, skipping low-quality blocks, and hits outside `allowed` are dropped here. Whoosh's
+        `collapse=` is not used: it is ignored when a filter is given."""
         if query is None or not allowed or limit <= 0:
             return []
-        # Whoosh's `collapse=` is ignored when a `filter=` is given, so the best sections are
-        # collected and reduced to reports here, asking for more sections until there are enough.
-        want = min(len(allowed), limit * 4)
+        scored = query.estimate_size(self.searcher.reader())
+        selective = len(allowed) * 4 < scored
+        if selective:
+            query = wq.And([query, _DocSet(self, allowed)])
+        want = limit * 4
         while True:
-            results = self.searcher.search(query, limit=want, filter=allowed)
+            results = self.searcher.search(query, limit=want)
+            hits = results[:want]
             best: dict[str, float] = {}
-            for hit in results[:want]:
-                best.setdefault(self.doc_report[hit.docnum], hit.score)
-            if len(best) >= limit or want >= len(allowed) or len(results[:want]) < want:
+            for hit in hits:
+                if selective or hit.docnum in allowed:
+                    best.setdefault(self.doc_report[hit.docnum], hit.score)
+            if len(best) >= limit or len(hits) < want:
                 return list(best.items())[:limit]
-            want = min(len(allowed), want * 4)
+            want *= 4
 
     def scores(self, query: Any, docs: set[int]) -> dict[int, float]:
-        """Scores of a small set of documents."""
+        """Scores of a small set of documents (skipping straight to each one)."""
         if query is None or not docs:
             return {}
-        results = self.searcher.search(query, limit=len(docs), filter=docs)
-        return {hit.docnum: hit.score for hit in results[:len(docs)]}
+        out: dict[int, float] = {}
+        context = self.searcher.context()
+        for sub, offset in self.searcher.leaf_searchers():
+            local = sorted(d - offset for d in docs if offset <= d < offset + sub.doc_count_all())
+            if not local:
+                continue
+            matcher = query.matcher(sub, context)
+            for doc in local:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < doc:
+                    matcher.skip_to(doc)
+                if matcher.is_active() and matcher.id() == doc:
+                    out[doc + offset] = matcher.score()
+        return out
 

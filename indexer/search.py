@@ -295,26 +295,25 @@ class Index:
 
     def _facets(self, gen: _Generation, by_report: dict[str, list[int]],
                 slugs_of: dict[str, set[str]], filters: dict[str, set]) -> dict[str, list]:
-        section_filter = filters.get("section")
+        """Counts of matching reports per facet value; a facet ignores its own filter."""
         report_filters = {k: v for k, v in filters.items() if k != "section"}
-        counts: dict[str, Counter] = {name: Counter() for name in FACETS}
-        for rid in by_report:
-            values = gen.values[rid]
-            for name in ("agency", "year", "province", "city"):
-                others = {k: v for k, v in report_filters.items() if k != name}
-                if values[name] is not None and _passes(values, others):
-                    counts[name][values[name]] += 1
-        for rid, slugs in slugs_of.items():
-            if _passes(gen.values[rid], report_filters):
-                for slug in slugs:
-                    counts["section"][slug] += 1
+        counts: dict[str, Counter] = {}
+        for name in ("agency", "year", "province", "city"):
+            others = {k: v for k, v in report_filters.items() if k != name}
+            rows = (gen.values[rid] for rid in by_report)
+            if others:
+                rows = (v for v in rows if _passes(v, others))
+            counts[name] = Counter(v[name] for v in rows if v[name] is not None)
+        passing = slugs_of.keys() if not report_filters else [
+            rid for rid in slugs_of if _passes(gen.values[rid], report_filters)]
+        counts["section"] = Counter(slug for rid in passing for slug in slugs_of[rid])
         out = {}
         for name in FACETS:
-            items = sorted(counts[name].items(), key=lambda kv: (-kv[1], str(kv[0])))
             if name == "year":
                 items = sorted(counts[name].items(), key=lambda kv: -kv[0])
+            else:
+                items = sorted(counts[name].items(), key=lambda kv: (-kv[1], str(kv[0])))
             out[name] = [{"value": v, "count": c} for v, c in items]
-        del section_filter
         return out
 
     def _hit(self, gen: _Generation, rid: str, docs: list[int], scores: dict[int, float],
