@@ -9,8 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from indexer.clean import body_bounds
-from indexer.metadata import extract_metadata
+from indexer.extract import extract_report
 from indexer.reading import read_document
 from indexer.record import Region
 from indexer.regions import find_places, name_index, resolve_region, short_form, units
@@ -24,11 +23,7 @@ def place(region: Region) -> tuple[str | None, ...]:
 
 @lru_cache(maxsize=None)
 def region_of(source: str) -> Region:
-    doc = read_document(CORPUS / source)
-    start, end = body_bounds(doc.text)
-    text = doc.text[start:end]
-    meta = extract_metadata(text, doc.header)
-    return resolve_region(meta.agency, text, doc.header)
+    return extract_report(CORPUS / source, CORPUS).region
 
 
 EXPECTED = [
