@@ -27,6 +27,7 @@ import mmap
 import os
 import pickle
 import shutil
+import threading
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
@@ -260,7 +261,9 @@ class Engine:
     def __init__(self, gen: str | Path):
         gen = Path(gen)
         self.ix = whoosh_index.open_dir(str(gen / "whoosh"))
-        self.searcher = self.ix.searcher()
+        self._local = threading.local()
+        self._searchers: list[Any] = []
+        self._searchers_lock = threading.Lock()
         reader = self.searcher.reader()
         n = reader.doc_count_all()
         meta = _load_meta(gen)
@@ -289,8 +292,21 @@ class Engine:
                 self.report_docs.setdefault(rid, []).append(docnum)
                 self.section_docs.setdefault(slug, set()).add(docnum)
 
+    @property
+    def searcher(self) -> Any:
+        """This thread's searcher (web workers are threads; a searcher is not shared)."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._local.searcher = self.ix.searcher()
+            with self._searchers_lock:
+                self._searchers.append(searcher)
+        return searcher
+
     def close(self) -> None:
-        self.searcher.close()
+        with self._searchers_lock:
+            for searcher in self._searchers:
+                searcher.close()
+            self._searchers.clear()
         for mapped in (self.texts, self.grams_bin):
             if isinstance(mapped, mmap.mmap):
                 mapped.close()

@@ -258,17 +258,3 @@ def positive_texts(node: Node | None) -> list[Text]:
     for item in node.items:
         out.extend(positive_texts(item))
     return out
-
-
-def fields_in(node: Node | None) -> list[Field]:
-    """Every field condition in the tree."""
-    if node is None or isinstance(node, Text):
-        return []
-    if isinstance(node, Field):
-        return [node]
-    if isinstance(node, Not):
-        return fields_in(node.item)
-    out: list[Field] = []
-    for item in node.items:
-        out.extend(fields_in(item))
-    return out

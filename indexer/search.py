@@ -127,8 +127,7 @@ class Index:
             raise GongkaiError(f"no index in {self.index_dir}; run `gongkai index` first")
         with self._lock:
             if self._gen is None or self._gen.path != path:
-                if self._gen is not None:
-                    self._gen._finalizer()
+                # The old generation is closed when the last search using it lets go of it.
                 self._gen = _Generation(path)
             return self._gen
 
