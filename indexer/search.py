@@ -16,6 +16,7 @@ import json
 import threading
 import weakref
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -92,9 +93,14 @@ class _Generation:
         self.figures_of = {rid: figures_of(r.get("stats") or {}) for rid, r in self.reports.items()}
         self.figures = frozenset(k for figs in self.figures_of.values() for k in figs)
         self.figures |= frozenset(_known_figures())
+        self.reports_with: dict[str, dict[Any, set[str]]] = {
+            name: {} for name in ("agency", "year", "province", "city")}
+        for rid, values in self.values.items():
+            for name, value in values.items():
+                if value is not None:
+                    self.reports_with[name].setdefault(value, set()).add(rid)
         self.known: dict[str, set[str]] = {
-            name: {v[name] for v in self.values.values() if v[name]}
-            for name in ("agency", "province", "city")}
+            name: {v for v in self.reports_with[name] if v} for name in ("agency", "province", "city")}
         self.load_record = lru_cache(maxsize=256)(self._load_record)
         # Close the searcher and the mapped texts when this generation is dropped (or at exit).
         self._finalizer = weakref.finalize(self, self.engine.close)
@@ -153,28 +159,35 @@ class Index:
 
         section_filter = filters.get("section")
         report_filters = {k: v for k, v in filters.items() if k != "section"}
-        by_report: dict[str, list[int]] = {}   # reports passing all filters -> their docs
-        slugs_of: dict[str, set[str]] = {}     # every matching report -> matching section slugs
-        for docnum in docs:
-            rid = eng.doc_report[docnum]
-            slug = eng.doc_section[docnum]
+        # Work per report where possible: these sets are built at C speed, not doc by doc.
+        doc_report, doc_section = eng.doc_report, eng.doc_section
+        pairs = {(doc_report[d], doc_section[d]) for d in docs}   # matching (report, slug)
+        slugs_of: dict[str, set[str]] = {}
+        for rid, slug in pairs:
             slugs_of.setdefault(rid, set()).add(slug)
-            if section_filter is None or slug in section_filter:
-                by_report.setdefault(rid, []).append(docnum)
-        hits_ids = [rid for rid in by_report if _passes(gen.values[rid], report_filters)]
-        facets = self._facets(gen, by_report, slugs_of, filters)
+        in_section = set(slugs_of) if section_filter is None else {
+            rid for rid, slug in pairs if slug in section_filter}
+        hit_set = in_section if not report_filters else {
+            rid for rid in in_section if _passes(gen.values[rid], report_filters)}
+        facets = self._facets(gen, in_section, slugs_of, filters)
 
-        total = len(hits_ids)
+        total = len(hit_set)
         start = (request.page - 1) * request.per_page
         if request.sort == "year" or scoring is None:
-            hits_ids.sort(key=lambda rid: (-(gen.values[rid]["year"] or 0),
-                                           gen.reports[rid].get("source", "")))
-            page_ids = hits_ids[start:start + request.per_page]
+            page_ids = sorted(hit_set, key=lambda rid: (-(gen.values[rid]["year"] or 0),
+                                                        gen.reports[rid].get("source", "")))
+            page_ids = page_ids[start:start + request.per_page]
         else:
-            page_ids = self._ranked(gen, scoring, hits_ids, by_report, start, request.per_page)
-        page_docs = {d for rid in page_ids for d in by_report[rid]}
-        scores = eng.scores(scoring, page_docs)
-        hits = [self._hit(gen, rid, by_report[rid], scores, terms) for rid in page_ids]
+            if len(hit_set) == len(slugs_of) and section_filter is None:
+                allowed = docs  # nothing filtered out
+            else:
+                allowed = {d for d in docs if doc_report[d] in hit_set and (
+                    section_filter is None or doc_section[d] in section_filter)}
+            page_ids = self._ranked(gen, scoring, hit_set, allowed, start, request.per_page)
+        page_docs = {rid: [d for d in eng.report_docs[rid] if d in docs and (
+            section_filter is None or doc_section[d] in section_filter)] for rid in page_ids}
+        scores = eng.scores(scoring, {d for ds in page_docs.values() for d in ds})
+        hits = [self._hit(gen, rid, page_docs[rid], scores, terms) for rid in page_ids]
         return {"query": request.q, "total": total, "page": request.page,
                 "per_page": request.per_page, "hits": hits, "facets": facets}
 
@@ -194,8 +207,7 @@ class Index:
         gen = self._generation()
         slugs = {rid: {s["slug"] for s in r.get("sections", [])} or {"preamble"}
                  for rid, r in gen.reports.items()}
-        by_report = {rid: [] for rid in gen.reports}
-        return self._facets(gen, by_report, slugs, {})
+        return self._facets(gen, gen.reports, slugs, {})
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -268,15 +280,14 @@ class Index:
         wanted = set(self._resolve(gen, node))
         return eng.docs_of_reports(rid for rid, v in gen.values.items() if v[node.name] in wanted)
 
-    def _ranked(self, gen: _Generation, scoring: Any, hits_ids: list[str],
-                by_report: dict[str, list[int]], start: int, per_page: int) -> list[str]:
+    def _ranked(self, gen: _Generation, scoring: Any, hit_set: set[str], allowed: set[int],
+                start: int, per_page: int) -> list[str]:
         """One page of report ids by relevance; reports no scoring term reaches come last."""
-        allowed = {d for rid in hits_ids for d in by_report[rid]}
         ranked = [rid for rid, _score in gen.engine.top_reports(scoring, allowed,
                                                                 start + per_page)]
         if len(ranked) < start + per_page:
             seen = set(ranked)
-            rest = sorted((rid for rid in hits_ids if rid not in seen),
+            rest = sorted((rid for rid in hit_set if rid not in seen),
                           key=lambda rid: (-(gen.values[rid]["year"] or 0),
                                            gen.reports[rid].get("source", "")))
             ranked.extend(rest[:start + per_page - len(ranked)])
@@ -292,20 +303,24 @@ class Index:
             raise GongkaiError(f"no report has {node.name} matching '{node.raw}'")
         return found
 
-    def _facets(self, gen: _Generation, by_report: dict[str, list[int]],
+    def _facets(self, gen: _Generation, in_section: Iterable[str],
                 slugs_of: dict[str, set[str]], filters: dict[str, set]) -> dict[str, list]:
-        """Counts of matching reports per facet value; a facet ignores its own filter."""
+        """Counts of matching reports per facet value; a facet ignores its own filter.
+
+        `in_section`: matching reports (with a match in the filtered sections, if any);
+        `slugs_of`: every matching report -> the slugs of its matching sections."""
         report_filters = {k: v for k, v in filters.items() if k != "section"}
+        matching = set(in_section)
+        # Reports passing each filter, by set operations over the per-value report sets.
+        passing = {name: matching & set().union(*(gen.reports_with[name].get(v, ()) for v in allowed))
+                   for name, allowed in report_filters.items()}
         counts: dict[str, Counter] = {}
         for name in ("agency", "year", "province", "city"):
-            others = {k: v for k, v in report_filters.items() if k != name}
-            rows = (gen.values[rid] for rid in by_report)
-            if others:
-                rows = (v for v in rows if _passes(v, others))
-            counts[name] = Counter(v[name] for v in rows if v[name] is not None)
-        passing = slugs_of.keys() if not report_filters else [
-            rid for rid in slugs_of if _passes(gen.values[rid], report_filters)]
-        counts["section"] = Counter(slug for rid in passing for slug in slugs_of[rid])
+            rows = matching.intersection(*(p for k, p in passing.items() if k != name))
+            counts[name] = Counter(gen.values[rid][name] for rid in rows
+                                   if gen.values[rid][name] is not None)
+        every = set(slugs_of).intersection(*passing.values()) if passing else slugs_of
+        counts["section"] = Counter(slug for rid in every for slug in slugs_of[rid])
         out = {}
         for name in FACETS:
             if name == "year":
