@@ -4,7 +4,9 @@
     result = index.search(SearchRequest(q="申请", filters={"year": ["2016"]}))
 
 A query matches section documents; a hit is a report, ranked by its best section, carrying the
-best passages of its matching sections. Facet counts are numbers of distinct matching reports;
+best passages of its matching sections. Words typed together (one unquoted token such as
+江北区教育局) must occur in one section; words separated by spaces (AND) must each occur somewhere
+in the report, and `-word` drops every report that contains the word. Facet counts are numbers of distinct matching reports;
 the counts of one facet ignore that facet's own filter (so other values can be added: repeated
 filters of one facet are OR, different facets AND). The section facet counts reports whose
 section of that slug matches.
@@ -249,18 +251,25 @@ class Index:
                     break
             return result or set()
         if isinstance(node, q.Not):
-            return set(eng.live - self._match(gen, node.item))
+            return self._exclude(gen, set(eng.live), node.item)
         if isinstance(node, q.And):
-            positives = [i for i in node.items if not isinstance(i, q.Not)]
-            negatives = [i.item for i in node.items if isinstance(i, q.Not)]
-            result = set(eng.live) if not positives else None
-            for item in positives:
-                docs = self._match(gen, item)
-                result = docs if result is None else result & docs
-                if not result:
-                    return set()
-            for item in negatives:
-                result -= self._match(gen, item)
+            # Field conditions narrow sections; words and groups must each occur somewhere in
+            # the report (not necessarily in one section); `-x` drops reports that contain x.
+            scope = set(eng.live)
+            for item in node.items:
+                if isinstance(item, q.Field):
+                    scope &= self._match(gen, item)
+            positives = [self._match(gen, i) & scope for i in node.items
+                         if not isinstance(i, (q.Field, q.Not))]
+            if positives:
+                doc_report = eng.doc_report
+                reports = set.intersection(*({doc_report[d] for d in docs} for docs in positives))
+                result = {d for docs in positives for d in docs if doc_report[d] in reports}
+            else:
+                result = scope
+            for item in node.items:
+                if isinstance(item, q.Not):
+                    result = self._exclude(gen, result, item.item)
             return result
         if isinstance(node, q.Or):
             result = set()
@@ -279,6 +288,15 @@ class Index:
             return eng.docs_of_reports(rid for rid, v in gen.values.items() if v["year"] in years)
         wanted = set(self._resolve(gen, node))
         return eng.docs_of_reports(rid for rid, v in gen.values.items() if v[node.name] in wanted)
+
+    def _exclude(self, gen: _Generation, docs: set[int], item: Any) -> set[int]:
+        """`docs` without what `-item` excludes: sections for `-section:x`, else whole reports."""
+        excluded = self._match(gen, item)
+        if isinstance(item, q.Field) and item.name == "section":
+            return docs - excluded
+        doc_report = gen.engine.doc_report
+        gone = {doc_report[d] for d in excluded}
+        return {d for d in docs if doc_report[d] not in gone}
 
     def _ranked(self, gen: _Generation, scoring: Any, hit_set: set[str], allowed: set[int],
                 start: int, per_page: int) -> list[str]:
