@@ -125,6 +125,8 @@ def _extract(job: tuple[str, str, str]) -> _Extracted | Skipped:
         report = extract_report(path, root)
     except ReportReadError as exc:
         return Skipped(source, exc.reason)
+    except Exception as exc:  # a bug on one file must not stop the run: name it and go on
+        return Skipped(source, f"extraction failed ({type(exc).__name__}: {exc})")
     record = report.to_dict(with_tables=True)
     summary = {k: v for k, v in record.items() if k not in ("text", "tables")}
     summary["region"] = {k: v for k, v in record["region"].items() if k != "candidates"}

@@ -44,7 +44,7 @@ def report_url(report_id: str, anchor: str | None = None) -> str:
     return f"/reports/{report_id}" + (f"#{anchor}" if anchor else "")
 
 
-def section_anchors(slugs: list[str]) -> list[str]:
+def section_anchors(slugs: Iterable[str]) -> list[str]:
     """Anchors for a report's sections in order: the slug, `slug-2` for a second one, …"""
     seen: Counter[str] = Counter()
     out = []

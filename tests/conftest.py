@@ -51,3 +51,30 @@ def index(index_dir):
     opened = open_index(index_dir)
     yield opened
     opened.close()
+
+
+# --- the web app over that index ------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def app(index_dir, index):
+    """The Flask app on the session's index (opened once)."""
+    from webui import create_app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
+    app.extensions["gongkai_index"] = index
+    return app
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+def fetch_page(client, url: str, status: int = 200) -> str:
+    """GET an HTML page, check its status and that no traceback leaked, return its text."""
+    response = client.get(url)
+    assert response.status_code == status, url
+    assert response.mimetype == "text/html"
+    text = response.get_data(as_text=True)
+    assert "Traceback" not in text
+    return text

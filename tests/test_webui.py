@@ -10,34 +10,14 @@ from urllib.parse import quote
 import pytest
 
 from indexer.search import SearchRequest
+from conftest import fetch_page as page
 from webui import create_app
 from webui.marking import term_spans
-from webui.urls import section_anchors
+from indexer.search import section_anchors
 
 JIANGBEI = "000_34846fc542f213aa"   # 江北区教育局 2016, 宁波市
 XIANGQIAO = "001_b8557501b183c911"  # 潮州市湘桥区教育局 2017
 YINZHOU = "003_2d9d6b829977fe3e"    # 鄞州区教育局 2019: table figures, and a table that fails its own check
-
-
-@pytest.fixture(scope="module")
-def app(index_dir, index):
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
-    app.extensions["gongkai_index"] = index  # the session's index, opened once
-    return app
-
-
-@pytest.fixture()
-def client(app):
-    return app.test_client()
-
-
-def page(client, url: str, status: int = 200) -> str:
-    response = client.get(url)
-    assert response.status_code == status, url
-    assert response.mimetype == "text/html"
-    text = response.get_data(as_text=True)
-    assert "Traceback" not in text
-    return text
 
 
 def hrefs(html: str, css_class: str) -> list[str]:

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from indexer.cli import main
 from indexer.cli.stats_cmd import COLUMNS
-from indexer.stats import FIGURES, MAIN_FIGURES
-from webui import create_app
+from indexer.stats import FIGURES
+from conftest import fetch_page as page
 from webui.chart import MAX_LINES, line_chart, nice_scale
 from webui.stats import SORT_COLUMNS
 
@@ -27,27 +27,6 @@ YINZHOU = "003_2d9d6b829977fe3e"    # 鄞州区教育局 2019: 3 requests, a tab
 LINYE = "莆田市林业局"               # 18 reports, 2008-2025, every one gives requests_received
 TIYU = "莆田市体育局"                # 18 reports, requests_received only from 2013
 SHENJI = "莆田市审计局"              # requests_received for 2008-2025 except 2016 (and one more year)
-
-
-@pytest.fixture(scope="module")
-def app(index_dir, index):
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
-    app.extensions["gongkai_index"] = index  # the session's index, opened once
-    return app
-
-
-@pytest.fixture()
-def client(app):
-    return app.test_client()
-
-
-def page(client, url: str, status: int = 200) -> str:
-    response = client.get(url)
-    assert response.status_code == status, url
-    assert response.mimetype == "text/html"
-    text = response.get_data(as_text=True)
-    assert "Traceback" not in text
-    return text
 
 
 def api(client, url: str) -> dict:

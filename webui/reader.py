@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from indexer.record import Report
 
 from .labels import figure_label, section_label
-from .urls import section_anchors
+from indexer.search import section_anchors
 
 
 def figures_of(report: Report) -> list[dict[str, Any]]:

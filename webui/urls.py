@@ -7,9 +7,8 @@ URL of every state one click away (a facet toggled, a filter removed, another pa
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping
+from typing import Mapping
 from urllib.parse import urlencode, urlsplit
 
 from flask import url_for
@@ -98,16 +97,6 @@ class SearchState:
         for name, values in self.filters.items():
             out[name] = [int(v) if name == "year" and v.isdigit() else v for v in values]
         return out
-
-
-def section_anchors(slugs: Iterable[str]) -> list[str]:
-    """Anchor ids for sections in order: the slug, then `slug-2`, `slug-3` for repeats."""
-    seen: Counter[str] = Counter()
-    anchors = []
-    for slug in slugs:
-        seen[slug] += 1
-        anchors.append(slug if seen[slug] == 1 else f"{slug}-{seen[slug]}")
-    return anchors
 
 
 def report_url(report_id: str, q: str = "", anchor: str = "") -> str:
