@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .inspect_cmd import inspect_cmd
+from . import index_cmd, inspect_cmd, search_cmd, serve_cmd, stats_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -13,13 +13,8 @@ def main() -> None:
     """gongkai 公开 — search Chinese government information disclosure annual reports."""
 
 
-main.add_command(inspect_cmd)
-
-for _name in ("index_cmd", "search_cmd", "serve_cmd", "stats_cmd"):
-    try:
-        _module = __import__(f"{__name__}.{_name}", fromlist=["command"])
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__name__}.{_name}":
-            raise
-        continue
-    main.add_command(_module.command)
+main.add_command(inspect_cmd.inspect_cmd)
+main.add_command(index_cmd.command)
+main.add_command(search_cmd.command)
+main.add_command(serve_cmd.command)
+main.add_command(stats_cmd.command)
