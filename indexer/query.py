@@ -169,7 +169,7 @@ class _Parser:
             return None  # nothing to search for: a lone "-", "，" or "*" reads as no term
         self.terms += 1
         if self.terms > MAX_TERMS:
-            raise GongkaiError(f"too many search terms (the limit is {MAX_TERMS})")
+            raise GongkaiError(f"检索词过多（上限 {MAX_TERMS} 个）")
         return Text(folded, quoted=kind == "PHRASE")
 
     def field(self, token: str) -> Node | None:
@@ -179,16 +179,16 @@ class _Parser:
             return _figure(name, value)
         if name not in FACET_FIELDS:
             example = "requests_received" if "requests_received" in self.figures else None
-            figures = f", or a report figure such as {example}:>0" if example else ""
-            raise GongkaiError(f"unknown field '{name}:' (fields: {', '.join(FACET_FIELDS)}"
-                               f"{figures})")
+            figures = f"，或统计数字字段如 {example}:>0" if example else ""
+            raise GongkaiError(f"未知字段 '{name}:'（可用字段：{', '.join(FACET_FIELDS)}"
+                               f"{figures}）")
         if not value:
-            raise GongkaiError(f"'{name}:' needs a value, e.g. {name}:{_EXAMPLES[name]}")
+            raise GongkaiError(f"'{name}:' 后面需要一个值，例如 {name}:{_EXAMPLES[name]}")
         if name == "year":
             return Field("year", raw, values=year_values(value))
         if name == "section":
             if value not in SECTION_SLUGS:
-                raise GongkaiError(f"unknown section '{raw}' (sections: {', '.join(SECTION_SLUGS)})")
+                raise GongkaiError(f"未知章节 '{raw}'（章节：{', '.join(SECTION_SLUGS)}）")
             return Field("section", raw, values=[value])
         return Field(name, raw)  # agency/province/city values are resolved against the index
 
@@ -201,20 +201,20 @@ def year_values(value: str) -> list[str]:
     """`2016` or `2016-2019` as the list of years (at most 100)."""
     m = _YEAR.match(value)
     if not m:
-        raise GongkaiError(f"year must be like 2016 or 2016-2019, not '{value}'")
+        raise GongkaiError(f"年度应写作 2016 或 2016-2019，而不是 '{value}'")
     low = int(m.group(1))
     high = int(m.group(2) or low)
     if high < low:
         low, high = high, low
     if high - low > 100:
-        raise GongkaiError(f"year range {value} is too wide (at most 100 years)")
+        raise GongkaiError(f"年度范围 {value} 过宽（最多 100 年）")
     return [str(y) for y in range(low, high + 1)]
 
 
 def _figure(name: str, value: str) -> Field:
     m = _FIGURE.match(value)
     if not m:
-        raise GongkaiError(f"{name}: needs a number or a comparison: >0, >=N, <N, N, N-M")
+        raise GongkaiError(f"{name}: 需要一个数字或比较式：>0、>=N、<N、N、N-M")
     op, a, b = m.group(1), int(m.group(2)), m.group(3)
     if b is not None:
         low, high = sorted((a, int(b)))
@@ -241,7 +241,7 @@ def parse(q: str, figures: frozenset[str] = frozenset()) -> Node | None:
     """Parse a query string; None for a query with no terms (match everything)."""
     if len(q) > MAX_QUERY_CHARS:
         raise GongkaiError(
-            f"the query is too long ({len(q)} characters; the limit is {MAX_QUERY_CHARS})")
+            f"查询过长（{len(q)} 个字符，上限 {MAX_QUERY_CHARS}）")
     # Fold first so full-width quotes, parentheses and colons work as syntax.
     cleaned = _CONTROL.sub(" ", re.sub("[\u201c\u201d\uff02]", '"', q))
     cleaned = cleaned.replace("\uff08", "(").replace("\uff09", ")").replace("\uff1a", ":")

@@ -83,21 +83,21 @@ def test_control_characters_are_spaces():
 
 
 def test_too_long_is_an_error():
-    with pytest.raises(GongkaiError, match=f"too long \\(5000 characters; the limit is {MAX_QUERY_CHARS}\\)"):
+    with pytest.raises(GongkaiError, match=f"查询过长（5000 个字符，上限 {MAX_QUERY_CHARS}）"):
         parse("申" * 5000)
 
 
 def test_unknown_field_is_an_error_naming_the_fields():
-    with pytest.raises(GongkaiError, match="unknown field 'foo:' \\(fields: agency, year, section"):
+    with pytest.raises(GongkaiError, match="未知字段 'foo:'（可用字段：agency, year, section"):
         parse("foo:bar", FIGURES)
 
 
 @pytest.mark.parametrize("query, message", [
-    ("year:abc", "year must be like 2016 or 2016-2019, not 'abc'"),
-    ("year:1900-2100", "too wide"),
-    ("section:nope", "unknown section 'nope'"),
-    ("agency:", "'agency:' needs a value"),
-    ("requests_received:many", "needs a number or a comparison"),
+    ("year:abc", "年度应写作 2016 或 2016-2019，而不是 'abc'"),
+    ("year:1900-2100", "过宽"),
+    ("section:nope", "未知章节 'nope'"),
+    ("agency:", "'agency:' 后面需要一个值"),
+    ("requests_received:many", "需要一个数字或比较式"),
 ])
 def test_bad_field_values_are_errors(query, message):
     with pytest.raises(GongkaiError, match=message):

@@ -61,14 +61,14 @@ def test_search_readable_output(index_dir):
 def test_user_errors_exit_2_with_a_message(index_dir):
     result = run("search", "foo:bar", "--index-dir", str(index_dir), "--json")
     assert result.exit_code == 2
-    assert json.loads(result.output)["error"]["message"].startswith("unknown field 'foo:'")
+    assert json.loads(result.output)["error"]["message"].startswith("未知字段 'foo:'")
     result = run("search", "申请", "--index-dir", str(index_dir), "--per-page", "0")
     assert result.exit_code == 2
     assert "Error: per_page must be between 1 and 1000" in result.output
     result = run("search", "申请", "--index-dir", str(index_dir), "--year", "soon", "--json")
     assert result.exit_code == 2
     assert json.loads(result.output) == {"error": {"message":
-                                                   "year must be like 2016 or 2016-2019, not 'soon'"}}
+                                                   "年度应写作 2016 或 2016-2019，而不是 'soon'"}}
 
 
 def test_search_without_an_index(tmp_path):

@@ -144,7 +144,7 @@ def test_results_list_each_report_once(client):
 
 def test_malformed_query_is_a_400_with_a_clear_message(client):
     html = page(client, "/search?q=" + "申" * 5001, status=400)
-    assert "the query is too long (5001 characters" in html
+    assert "查询过长（5001 个字符" in html
     assert '<div class="notice error" role="alert">' in html
     unknown = page(client, "/search?q=" + quote("申请") + "&agency=nope", status=400)
     assert "no report has agency &#39;nope&#39;" in unknown
@@ -249,7 +249,7 @@ def test_api_report_is_the_record(client, index):
 
 @pytest.mark.parametrize("url, status, message", [
     ("/api/reports/nope", 404, "no report with id 'nope'"),
-    ("/api/search?q=" + "申" * 5001, 400, "the query is too long (5001 characters; the limit is "),
+    ("/api/search?q=" + "申" * 5001, 400, "查询过长（5001 个字符，上限 "),
     ("/api/search?q=x&per_page=0", 400, "per_page 必须是 1 到 1000 之间的整数。"),
     ("/api/nothing-here", 404, "没有找到这个页面。"),
 ])
