@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -78,3 +79,12 @@ def fetch_page(client, url: str, status: int = 200) -> str:
     text = response.get_data(as_text=True)
     assert "Traceback" not in text
     return text
+
+
+def facet_rows(html: str, name: str) -> list[tuple[str, int, bool]]:
+    """(label, count, selected) of one facet in the sidebar."""
+    block = re.search(rf'<section class="facet" data-facet="{name}">(.*?)</section>', html, re.S)
+    assert block, name
+    rows = re.findall(r'<li( class="selected")?>\s*<a href="[^"]*" rel="nofollow" data-value="[^"]*".*?'
+                      r'<span class="label">([^<]*)</span> <span class="count">(\d+)</span>', block[1], re.S)
+    return [(label, int(count), bool(sel)) for sel, label, count in rows]

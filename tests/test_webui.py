@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from indexer.search import SearchRequest
-from conftest import fetch_page as page
+from conftest import facet_rows, fetch_page as page
 from webui import create_app
 from webui.marking import term_spans
 from indexer.search import section_anchors
@@ -22,15 +22,6 @@ YINZHOU = "003_2d9d6b829977fe3e"    # 鄞州区教育局 2019: table figures, an
 
 def hrefs(html: str, css_class: str) -> list[str]:
     return [unescape(h) for h in re.findall(rf'class="{css_class}" href="([^"]*)"', html)]
-
-
-def facet_rows(html: str, name: str) -> list[tuple[str, int, bool]]:
-    """(label, count, selected) of one facet in the sidebar."""
-    block = re.search(rf'<section class="facet" data-facet="{name}">(.*?)</section>', html, re.S)
-    assert block, name
-    rows = re.findall(r'<li( class="selected")?>\s*<a href="[^"]*" rel="nofollow" data-value="[^"]*".*?'
-                      r'<span class="label">([^<]*)</span> <span class="count">(\d+)</span>', block[1], re.S)
-    return [(label, int(count), bool(sel)) for sel, label, count in rows]
 
 
 # --- home -------------------------------------------------------------------------------------

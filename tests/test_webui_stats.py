@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from indexer.cli import main
 from indexer.cli.stats_cmd import COLUMNS
 from indexer.stats import FIGURES
-from conftest import fetch_page as page
+from conftest import facet_rows, fetch_page as page
 from webui.chart import MAX_LINES, line_chart, nice_scale
 from webui.stats import SORT_COLUMNS
 
@@ -42,15 +42,6 @@ def table_rows(html: str) -> list[str]:
 
 def row_html(html: str, report_id: str) -> str:
     return re.search(rf'<tr data-report="{report_id}">(.*?)</tr>', html, re.S)[1]
-
-
-def facet_rows(html: str, name: str) -> list[tuple[str, int, bool]]:
-    """(label, count, selected) of one facet in the sidebar."""
-    block = re.search(rf'<section class="facet" data-facet="{name}">(.*?)</section>', html, re.S)
-    assert block, name
-    rows = re.findall(r'<li( class="selected")?>\s*<a href="[^"]*" rel="nofollow" data-value="[^"]*".*?'
-                      r'<span class="label">([^<]*)</span> <span class="count">(\d+)</span>', block[1], re.S)
-    return [(label, int(count), bool(sel)) for sel, label, count in rows]
 
 
 def series(html: str) -> dict[str, tuple[str, list[str]]]:
