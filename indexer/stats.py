@@ -95,10 +95,10 @@ def _table_sources(report: Report) -> list[tuple[str, list[Row]]]:
     return sources + [("table", text_rows(report.text))]
 
 
-def _read_requests(report: Report, stats: dict[str, Any], flags: list[dict[str, Any]]
-                   ) -> set[str]:
+def _read_requests(report: Report, sources: list[tuple[str, list[Row]]], stats: dict[str, Any],
+                   flags: list[dict[str, Any]]) -> set[str]:
     """Figures of the application table; returns the keys of rows printed empty."""
-    for source, rows in _table_sources(report):
+    for source, rows in sources:
         readings = request_readings(rows)
         if any(r.printed for r in readings):
             break
@@ -139,8 +139,9 @@ def _derive(report: Report, stats: dict[str, Any]) -> None:
                             words=all(f["stated_in_words"] for f in figs))
 
 
-def _read_appeals(report: Report, stats: dict[str, Any], flags: list[dict[str, Any]]) -> None:
-    for source, rows in _table_sources(report):
+def _read_appeals(report: Report, sources: list[tuple[str, list[Row]]], stats: dict[str, Any],
+                  flags: list[dict[str, Any]]) -> None:
+    for source, rows in sources:
         found = appeal_cells(rows)
         if not found or not any(c.value is not None for c in found[0]):
             continue
@@ -173,8 +174,9 @@ def _read_appeals(report: Report, stats: dict[str, Any], flags: list[dict[str, A
         return
 
 
-def _read_indicators(report: Report, stats: dict[str, Any]) -> None:
-    for source, rows in _table_sources(report):
+def _read_indicators(report: Report, sources: list[tuple[str, list[Row]]],
+                     stats: dict[str, Any]) -> None:
+    for source, rows in sources:
         readings = indicator_readings(rows)
         if readings:
             for key, _row, cell in readings:
@@ -186,9 +188,11 @@ def extract_stats(report: Report) -> dict[str, Any]:
     """The figures a report gives, each with its evidence span, plus "_flags" when a rule breaks."""
     stats: dict[str, Any] = {}
     flags: list[dict[str, Any]] = []
-    empty = _read_requests(report, stats, flags)
-    _read_appeals(report, stats, flags)
-    _read_indicators(report, stats)
+    # Rows are read once and shared: the readers only look at them.
+    sources = _table_sources(report)
+    empty = _read_requests(report, sources, stats, flags)
+    _read_appeals(report, sources, stats, flags)
+    _read_indicators(report, sources, stats)
     _derive(report, stats)
     for key, fig in prose_figures(report).items():
         stats.setdefault(key, fig)
