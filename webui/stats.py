@@ -25,7 +25,7 @@ from .chart import MAX_LINES, line_chart
 from .facets import build_facets
 from .index import get_index
 from .labels import FACET_LABELS, region_label, value_label
-from .urls import SearchState, agency_url, report_url
+from .urls import SearchState, agency_url, read_filters, report_url
 
 bp = Blueprint("stats", __name__)
 
@@ -48,11 +48,7 @@ class StatsState(SearchState):
     @classmethod
     def from_args(cls, args) -> "StatsState":
         """Read the state from request arguments; an unknown column, order or figure is an error."""
-        filters = {}
-        for name in FILTERS:
-            values = tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
-            if values:
-                filters[name] = values
+        filters = read_filters(args, FILTERS)
         for value in filters.get("year", ()):
             try:
                 year_values(value)

@@ -18,6 +18,16 @@ from .labels import FACET_NAMES
 SORTS = ("relevance", "year")
 
 
+def read_filters(args, names) -> dict[str, tuple[str, ...]]:
+    """facet -> its selected values (stripped, de-duplicated, in order) from request arguments."""
+    filters = {}
+    for name in names:
+        values = tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
+        if values:
+            filters[name] = values
+    return filters
+
+
 @dataclass(frozen=True)
 class SearchState:
     """The query, filters (facet -> selected values), page and sort of one search page."""
@@ -30,11 +40,7 @@ class SearchState:
     @classmethod
     def from_args(cls, args) -> "SearchState":
         """Read the state from a request's MultiDict; bad page/sort values fall back to defaults."""
-        filters = {}
-        for name in FACET_NAMES:
-            values = tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
-            if values:
-                filters[name] = values
+        filters = read_filters(args, FACET_NAMES)
         try:
             page = max(1, int(args.get("page", "1")))
         except ValueError:
