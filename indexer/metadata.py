@@ -142,9 +142,21 @@ def agency_of(text: str, body_title: str | None, header_title: str | None,
 
 def _own_lines(text: str) -> list[str]:
     """Short lines near the top and in the signature, whitespace removed."""
-    lines = [squash(line) for line in text.split("\n")]
-    lines = [line for line in lines if line]
-    return [line for line in lines[:6] + lines[-15:] if len(line) <= 30]
+    raw = text.split("\n")
+    return [line for line in _first_lines(raw, 6) + _first_lines(raw[::-1], 15)[::-1]
+            if len(line) <= 30]
+
+
+def _first_lines(lines: list[str], count: int) -> list[str]:
+    """The first `count` lines that are not blank, whitespace removed (squashing only those)."""
+    found = []
+    for line in lines:
+        line = squash(line)
+        if line:
+            found.append(line)
+            if len(found) == count:
+                break
+    return found
 
 
 def published_of(header: dict[str, str]) -> str | None:

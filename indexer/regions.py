@@ -130,20 +130,35 @@ class _Match:
     full: bool
 
 
+@lru_cache(maxsize=1)
+def _lookup() -> tuple[dict[str, tuple[frozenset[str] | None, frozenset[str] | None]], dict[str, int]]:
+    """(name -> (codes by full name, codes by short form), first character -> longest name)."""
+    full, short = name_index()
+    names = {name: (full.get(name), short.get(name)) for name in full.keys() | short.keys()}
+    longest: dict[str, int] = {}
+    for name in names:
+        longest[name[0]] = max(longest.get(name[0], 0), len(name))
+    return names, longest
+
+
 def find_places(text: str, short_forms: bool = True) -> list[_Match]:
     """Place names in `text`, leftmost-longest, with the codes each may mean."""
-    full, short = name_index()
+    names, longest = _lookup()
     found: list[_Match] = []
     i = 0
     while i < len(text):
         best: _Match | None = None
-        for size in range(min(12, len(text) - i), 1, -1):
+        # Only sizes some name starting with this character has (the same answer, fewer lookups).
+        for size in range(min(12, len(text) - i, longest.get(text[i], 0)), 1, -1):
             piece = text[i:i + size]
-            if piece in full:
-                best = _Match(piece, full[piece], True)
+            codes = names.get(piece)
+            if codes is None:
+                continue
+            if codes[0] is not None:
+                best = _Match(piece, codes[0], True)
                 break
-            if short_forms and piece in short:
-                best = _Match(piece, short[piece], False)
+            if short_forms:      # codes[1] is set: the piece is a short form only
+                best = _Match(piece, codes[1], False)
                 break
         if best:
             found.append(best)

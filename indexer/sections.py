@@ -75,6 +75,7 @@ _LEAD_IN = re.compile(r"[^。；;：:，,！？]{2,20}(?:[，,][^。；;：:，,
 _NEXT_MARKER = re.compile(r"[一二三四五六七八九十]{1,3}、")
 _ENUMERATION = re.compile(r"[一二三四五六七八九十]是")
 _SUB_MARKER = re.compile(r"^\s*([（(][一二三四五六七八九十\d]+[)）]|[\d一二三四五六七八九十]+\s*[、.．]|[一二三四五六七八九十]是)")
+_CN_DIGITS = set("一二三四五六七八九十")    # the first character of _NEXT_MARKER and _ENUMERATION
 _INK = re.compile(r"[^\s\u200b\ufeff]+")
 _APPENDIX_LINE = re.compile(r"^(附件|附表|附[:：]|附\d)|统计表[:：]?$")
 
@@ -169,26 +170,32 @@ def _after_sentence(text: str, offset: int) -> bool:
 
 def _heading_extent(text: str, sq: Squeezed, body: int, at_line_start: bool) -> int:
     """Squeezed index where the heading text that starts at `body` ends."""
-    j, limit = body, min(len(sq.text), body + 45)
+    squeezed, pos = sq.text, sq.pos
+    j, limit = body, min(len(squeezed), body + 45)
     while j < limit:
-        ch, so_far = sq.text[j], sq.text[body:j]
-        if so_far and (ch in _STOP or (ch.isdigit() and len(so_far) > 1)):
+        ch, size = squeezed[j], j - body        # size: length of the heading text so far
+        if size and (ch in _STOP or (ch.isdigit() and size > 1)):
             break
-        if (len(so_far) >= 4 and _ENUMERATION.match(sq.text, j)) or _NEXT_MARKER.match(sq.text, j):
+        if ch in _CN_DIGITS and ((size >= 4 and _ENUMERATION.match(squeezed, j))
+                                 or _NEXT_MARKER.match(squeezed, j)):
             break
-        gap = sq.gap(text, j) if so_far else ""
-        if gap:
-            if _TAIL_END.search(so_far):
+        if size and pos[j] - pos[j - 1] > 1:    # whitespace before this character
+            if _TAIL_END.search(squeezed, body, j):
                 break
-            if "\n" in gap:
-                next_line = "".join(text[sq.pos[j]:].split("\n", 1)[0].split())
-                if len(so_far) >= 4 and len(next_line) > 12:
+            if "\n" in text[pos[j - 1] + 1:pos[j]]:
+                if size >= 4 and len("".join(_line_at(text, pos[j]).split())) > 12:
                     break
-            elif not at_line_start and len(so_far) >= 2:
+            elif not at_line_start and size >= 2:
                 break
         j += 1
-    tails = [m.end() for m in _TAIL.finditer(sq.text, body, j)]
+    tails = [m.end() for m in _TAIL.finditer(squeezed, body, j)]
     return tails[-1] if tails else j
+
+
+def _line_at(text: str, offset: int) -> str:
+    """The rest of the line from `offset`."""
+    end = text.find("\n", offset)
+    return text[offset:end] if end >= 0 else text[offset:]
 
 
 def _numbered_candidates(text: str, sq: Squeezed) -> list[Candidate]:
@@ -220,7 +227,7 @@ def _numbered_candidates(text: str, sq: Squeezed) -> list[Candidate]:
         if slug is None:
             # Kept only to fill a gap in the numbering: a heading line of its own.
             after = text[sq.pos[end - 1] + 1:sq.pos[end - 1] + 2] if end > body else "x"
-            rest = text[sq.pos[end - 1] + 1:].split("\n", 1)[0] if at_line_start else ""
+            rest = _line_at(text, sq.pos[end - 1] + 1) if at_line_start else ""
             if weight < 8 or not _TAIL_END.search(words) or rest.strip() or not after.isspace():
                 continue
             weight = 0

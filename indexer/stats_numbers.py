@@ -21,6 +21,7 @@ _CELL_SPACE = re.compile(r"[\s\u00a0\u3000]+")
 _CELL_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 _CELL_ZEROS = re.compile(r"^0(?:[\s\u00a0\u3000]+0)+$")
 WORD_ZERO_CELLS = {"暂无", "无"}
+_CELL_FIRST = set("0123456789暂无")   # how every cell value above begins
 _CONTACT_LABEL = re.compile(r"(电话|传真|邮编|邮政编码|热线|手机|联系方式|QQ)[:：\s]*$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
@@ -41,7 +42,7 @@ def cell_value(text: str) -> tuple[int | float | None, bool]:
     "00" and "0 0" are how crawls print a zero cell; "暂无"/"无" state zero in words.
     """
     s = text.strip(" \t\n\r\u00a0\u3000")
-    if not s:
+    if not s or s[0] not in _CELL_FIRST:     # most lines: no regex needed to say no
         return None, False
     if _CELL_ZEROS.match(s):
         return 0, False

@@ -131,6 +131,7 @@ INDICATOR_ROWS: list[tuple[str, str]] = [
 ]
 PERSON_COLUMNS = 7  # 自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他, 总计
 APPEAL_COLUMNS = 15
+_NEW_ROW = re.compile(r"本年度?新收")
 _APPEAL_HEADER = set("行政复议诉讼结果维持纠正其他尚未审结总计经直接起后情况")
 
 
@@ -221,10 +222,10 @@ def read_person_row(key: str, row: Row, cells: list[Cell]) -> RowReading:
 def find_request_table(rows: list[Row]) -> tuple[int, int] | None:
     """(first, limit) row indexes of the application table, or None."""
     for i, row in enumerate(rows):
-        if re.search(r"本年度?新收", row.label):
+        if _NEW_ROW.search(row.label):
             start = max(0, i - 1)
             for j in range(i, min(len(rows), i + 120)):
-                if re.search(r"结转下年", rows[j].label):
+                if "结转下年" in rows[j].label:
                     return start, j + 2
             return start, min(len(rows), i + 80)
     return None
