@@ -337,8 +337,10 @@ def _add_lead_ins(text: str, chosen: list[Candidate]) -> list[Candidate]:
         stripped = line.strip()
         if not stripped:
             continue
+        if begin >= first_table:
+            break                                # lines only move further past the table
         closed, previous = _sentence_closed(previous), stripped
-        if begin >= first_table or not closed:
+        if not closed:
             continue
         phrase = _lead_in_phrase(stripped)
         if not phrase:
