@@ -1,6 +1,7 @@
 """Benchmark: indexing throughput, index size and query latency, against a naive baseline.
 
     .venv/bin/python bench/run.py --sizes 1000 10000
+    .venv/bin/python bench/run.py --sizes 10000 --queries-only   # re-time queries only
 
 For each size N it builds a synthetic corpus of N reports from the real ones in corpus/ (each
 file is a real report whose paragraphs are partly swapped for real paragraphs of other reports,
@@ -129,11 +130,15 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def bench_gongkai(corpus: Path, index_dir: Path, queries) -> dict:
-    shutil.rmtree(index_dir, ignore_errors=True)
-    t, cpu = time.perf_counter(), cpu_seconds()
-    summary = build_index([corpus], index_dir, full=True)
-    seconds, cpu = time.perf_counter() - t, cpu_seconds() - cpu
+def bench_gongkai(corpus: Path, index_dir: Path, queries, build: bool = True) -> dict:
+    out: dict = {}
+    if build:
+        shutil.rmtree(index_dir, ignore_errors=True)
+        t, cpu = time.perf_counter(), cpu_seconds()
+        summary = build_index([corpus], index_dir, full=True)
+        seconds, cpu = time.perf_counter() - t, cpu_seconds() - cpu
+        out = {"seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
+               "reports": summary.reports, "sections": summary.sections}
     gen = next(p for p in index_dir.iterdir() if p.name.startswith("gen-"))
     index = open_index(index_dir)
 
@@ -142,10 +147,9 @@ def bench_gongkai(corpus: Path, index_dir: Path, queries) -> dict:
 
     latency = time_queries(run, queries)
     index.close()
-    return {"seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1), "reports": summary.reports,
-            "sections": summary.sections, "index_bytes": dir_size(gen),
+    return {**out, "index_bytes": dir_size(gen),
             "index_bytes_without_records": dir_size(gen) - dir_size(gen / "records"),
-            "latency": latency}
+            "latency": latency, "load_average": round(os.getloadavg()[0], 1)}
 
 
 def bench_baseline(corpus: Path, index_dir: Path, queries) -> dict:
@@ -195,19 +199,26 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=40, help="queries of each kind")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="time the queries on the corpus and index a previous run left in "
+                             "--out (no corpus, no indexing, no baseline)")
     args = parser.parse_args()
     for n in args.sizes:
         corpus = args.out / f"corpus-{n}"
-        shutil.rmtree(corpus, ignore_errors=True)
-        size = make_corpus(n, corpus)
+        if args.queries_only:
+            size = sum(f.stat().st_size for f in corpus.glob("*.txt"))
+        else:
+            shutil.rmtree(corpus, ignore_errors=True)
+            size = make_corpus(n, corpus)
         queries = sample_queries(corpus, random.Random(n), args.queries)
         result = {"reports": n, "corpus_mb": round(size / 1e6, 1), "cpus": os.cpu_count()}
-        result["gongkai"] = bench_gongkai(corpus, args.out / f"index-{n}", queries)
-        if not args.no_baseline:
+        result["gongkai"] = bench_gongkai(corpus, args.out / f"index-{n}", queries,
+                                          build=not args.queries_only)
+        if not args.no_baseline and not args.queries_only:
             result["baseline"] = bench_baseline(corpus, args.out / f"baseline-{n}", queries)
         report(result)
-        (args.out / f"results-{n}.json").write_text(json.dumps(result, ensure_ascii=False,
-                                                               indent=1))
+        name = f"results-{n}-queries.json" if args.queries_only else f"results-{n}.json"
+        (args.out / name).write_text(json.dumps(result, ensure_ascii=False, indent=1))
 
 
 def report(result: dict) -> None:
@@ -217,9 +228,13 @@ def report(result: dict) -> None:
     if "baseline" in result:
         rows.append(("baseline", result["baseline"]))
     for name, r in rows:
-        s = r["seconds"]
-        print(f"{name:<9} index {s:7.1f} s  {mb / s:5.2f} MB/s  {n / s:6.1f} reports/s  "
-              f"({r['cpu_seconds']:.1f} CPU s)  size {r['index_bytes'] / 1e6:7.1f} MB")
+        if "seconds" in r:
+            s = r["seconds"]
+            print(f"{name:<9} index {s:7.1f} s  {mb / s:5.2f} MB/s  {n / s:6.1f} reports/s  "
+                  f"({r['cpu_seconds']:.1f} CPU s)  size {r['index_bytes'] / 1e6:7.1f} MB")
+        else:
+            print(f"{name:<9} (queries only, on the existing index; load average "
+                  f"{r['load_average']:.1f})  size {r['index_bytes'] / 1e6:7.1f} MB")
         for kind, lat in r["latency"].items():
             print(f"          {kind:<10} p50 {lat['p50_ms']:7.1f} ms  p95 {lat['p95_ms']:7.1f} ms"
                   f"  mean hits {lat['mean_hits']}")

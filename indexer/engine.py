@@ -22,28 +22,31 @@ included, into the index.
 
 from __future__ import annotations
 
-import bisect
 import mmap
 import os
 import pickle
 import shutil
 import threading
 from array import array
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from heapq import nlargest
+from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from whoosh import columns
 from whoosh import index as whoosh_index
-from whoosh import query as wq
 from whoosh.analysis import Token, Tokenizer
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import COLUMN, ID, TEXT, Schema
-from whoosh.matching import ListMatcher, NullMatcher
 
 from .analysis import bigrams, gram_set, word_tokens
 
 COMMON_SHARE = 0.2  # a word in more than this share of sections does not rank (see scoring_query)
+BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults: scores are the ones Whoosh would give
+WORD_CACHE = 8  # words whose scores stay in memory (a query reads each word twice)
 GRAM_EXTENSION = 32  # a section's text for exact matching runs this far into the next section
 
 
@@ -218,33 +221,28 @@ def _map(path: Path) -> bytes | mmap.mmap:
         return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
 
 
-class _DocSet(wq.Query):
-    """A set of documents as a query (matches them all with score 0), to intersect with."""
+def _blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+    """A term's postings as (ids, weights) per block, decoded in bulk.
 
-    def __init__(self, engine: "Engine", docs: set[int]):
-        self.docs = sorted(docs)
-        self.leaves = {id(sub): (offset, sub.doc_count_all())
-                       for sub, offset in engine.searcher.leaf_searchers()}
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _DocSet) and self.docs == other.docs
-
-    def __hash__(self) -> int:
-        return hash(tuple(self.docs))
-
-    def estimate_size(self, ixreader: Any) -> int:
-        return len(self.docs)
-
-    def estimate_min_size(self, ixreader: Any) -> int:
-        return len(self.docs)
-
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
-        offset, count = self.leaves[id(searcher)]
-        lo = bisect.bisect_left(self.docs, offset)
-        hi = bisect.bisect_left(self.docs, offset + count)
-        if lo == hi:
-            return NullMatcher()
-        return ListMatcher([d - offset for d in self.docs[lo:hi]], all_weights=0.0)
+    Whoosh's matcher interface costs several Python calls per posting; a common word has ~60,000
+    of them. Its on-disk blocks are (delta-coded ids, weights, positions) tuples, read here a block
+    at a time at C speed. Deleted documents are not filtered out (callers keep live ones)."""
+    matcher = getattr(matcher, "child", matcher)  # FilterMatcher (deletions) -> the postings
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        while matcher.is_active():
+            if matcher._data is None:
+                matcher._read_data()
+            matcher._read_weights()
+            yield list(accumulate(matcher._data[0])), matcher._weights
+            matcher._next_block()
+        return
+    ids: list[int] = []
+    weights: list[float] = []
+    while matcher.is_active():  # postings inlined in the term info (rare words)
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    yield ids, weights
 
 
 def doc_count(path: str) -> int:
@@ -275,6 +273,12 @@ class Engine:
         self.doc_section: list[str] = [""] * n
         self.doc_span: list[tuple[int, int]] = [(0, 0)] * n
         self.doc_ordinal: list[int] = [0] * n
+        # (report, slug) of each document as one int, report number * key_base + slug number:
+        # sets of them are built and counted at C speed (tuples would be hashed every time).
+        self.doc_key: list[int] = [0] * n
+        self.report_ids: list[str] = []
+        self.report_number: dict[str, int] = {}
+        self.slugs: list[str] = []
         self.doc_of_sid: dict[int, int] = {}
         self.live: frozenset[int] = frozenset(reader.all_doc_ids())
         self.report_docs: dict[str, list[int]] = {}
@@ -291,6 +295,21 @@ class Engine:
                 self.doc_of_sid[sid] = docnum
                 self.report_docs.setdefault(rid, []).append(docnum)
                 self.section_docs.setdefault(slug, set()).add(docnum)
+        self.slugs = sorted(self.section_docs)
+        self.key_base = max(1, len(self.slugs))
+        slug_number = {slug: i for i, slug in enumerate(self.slugs)}
+        self.report_ids = list(self.report_docs)
+        self.report_number = {rid: i for i, rid in enumerate(self.report_ids)}
+        for docnum in self.live:
+            self.doc_key[docnum] = (self.report_number[self.doc_report[docnum]] * self.key_base
+                                    + slug_number[self.doc_section[docnum]])
+        # BM25's length part of each section, as Whoosh's BM25F computes it per posting.
+        searcher = self.searcher
+        avgfl = searcher.avg_field_length("words") or 1
+        self._norm = [BM25_K1 * ((1 - BM25_B) + BM25_B * (searcher.doc_field_length(d, "words", 1)
+                                                          or 1) / avgfl) for d in range(n)]
+        self._word_cache: OrderedDict[str, dict[int, float]] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     @property
     def searcher(self) -> Any:
@@ -317,16 +336,46 @@ class Engine:
     def doc_frequency(self, field: str, text: str) -> int:
         return self.searcher.doc_frequency(field, text)
 
-    def _docs(self, query: Any) -> set[int]:
-        return set(self.searcher.docs_for_query(query))
+    def word_scores(self, word: str) -> dict[int, float]:
+        """BM25 score of every live section holding `word` as a word, in docnum order.
+
+        The same score Whoosh's BM25F gives (same formula, statistics and encoded lengths),
+        computed over postings read a block at a time: scoring through Whoosh's matchers costs
+        ~13 us per section in Python, and a common word is in most sections."""
+        with self._cache_lock:
+            if word in self._word_cache:
+                self._word_cache.move_to_end(word)
+                return self._word_cache[word]
+        searcher = self.searcher
+        out: dict[int, float] = {}
+        if searcher.doc_frequency("words", word):
+            idf, k, norm, live = searcher.idf("words", word), BM25_K1 + 1, self._norm, self.live
+            deleted = len(live) < len(norm)
+            for sub, offset in searcher.leaf_searchers():
+                reader = sub.reader()
+                if ("words", word) not in reader:
+                    continue
+                for ids, weights in _blocks(reader.postings("words", word)):
+                    if offset:
+                        ids = [d + offset for d in ids]
+                    values = [idf * ((w * k) / (w + norm[d])) for d, w in zip(ids, weights)]
+                    out.update(zip(ids, values))
+            if deleted:  # postings still list deleted sections
+                out = {d: v for d, v in out.items() if d in live}
+        with self._cache_lock:
+            self._word_cache[word] = out
+            while len(self._word_cache) > WORD_CACHE:
+                self._word_cache.popitem(last=False)
+        return out
 
     def gram_docs(self, gram: str) -> set[int]:
         """Live documents whose text contains the bigram."""
         off, n = self.grams.get(gram, (0, 0))
         sids = array("I")
         sids.frombytes(self.grams_bin[off * 4:(off + n) * 4])
-        doc_of = self.doc_of_sid
-        return {doc_of[sid] for sid in sids if sid in doc_of}
+        docs = set(map(self.doc_of_sid.get, sids))  # at C speed; deleted sections map to None
+        docs.discard(None)
+        return docs
 
     def substring_docs(self, folded: str) -> set[int]:
         """Documents whose folded text contains `folded` verbatim (see the module docstring)."""
@@ -344,7 +393,7 @@ class Engine:
                 return candidates
             sure = set()
             if self.doc_frequency("words", folded):
-                sure = self._docs(wq.Term("words", folded)) & candidates
+                sure = candidates.intersection(self.word_scores(folded))
                 candidates = candidates - sure
         pattern = folded.encode("utf-8")
         find, span = self.texts.find, self.doc_span
@@ -364,66 +413,65 @@ class Engine:
             out |= self.section_docs.get(slug, set())
         return out
 
-    def scoring_query(self, words: list[str]) -> Any:
+    def scoring_query(self, words: list[str]) -> dict[int, float] | None:
         """What ranks matches: BM25 over the query's words as whole words (a match that holds
-        none of them as a word, only as a substring, is ranked after those that do).
+        none of them as a word, only as a substring, is ranked after those that do), as
+        docnum -> score; None when no word occurs as a word.
 
         Words found in more than COMMON_SHARE of the sections are left out when rarer ones are
-        there: they barely move BM25, and Whoosh scores every section that holds them, in
-        Python (a query of two such words cost seconds at 10k reports). A query of common words
-        alone ranks by its rarest one, where Whoosh's block-quality skipping keeps it fast."""
+        there: they barely move BM25 next to a rarer word. A query of common words alone ranks by
+        its rarest one."""
         freqs = {w: self.doc_frequency("words", w) for w in dict.fromkeys(words)}
         freqs = {w: f for w, f in freqs.items() if f}
         if not freqs:
             return None
         limit = COMMON_SHARE * max(1, self.doc_count())
         chosen = [w for w, f in freqs.items() if f <= limit] or [min(freqs, key=freqs.get)]
-        terms = [wq.Term("words", w) for w in chosen]
-        return terms[0] if len(terms) == 1 else wq.Or(terms)
+        if len(chosen) == 1:
+            return self.word_scores(chosen[0])
+        total: dict[int, float] = {}
+        for word in chosen:  # Whoosh's Or: the sum of the scores of the words a section holds
+            for d, score in self.word_scores(word).items():
+                total[d] = total.get(d, 0.0) + score
+        return dict(sorted(total.items()))
 
-    def top_reports(self, query: Any, allowed: set[int], limit: int) -> list[tuple[str, float]]:
-        """(report_id, best section score) of the `limit` best-scoring reports among `allowed`.
+    def top_reports(self, scores: dict[int, float] | None, limit: int, docs: set[int],
+                    reports: set[str] | None = None,
+                    slugs: set[str] | None = None) -> list[tuple[str, float]]:
+        """(report_id, best section score) of the `limit` best-scoring reports, best first, over
+        the sections in `docs` of the `reports` (None: any) with a slug in `slugs` (None: any).
 
-        Whoosh reads postings in Python (~2 us each), so the search must let it skip: when
-        `allowed` is a small part of what the query scores, the query is intersected with it
-        (only blocks holding allowed sections are decoded); otherwise Whoosh searches without a
-        filter, skipping low-quality blocks, and hits outside `allowed` are dropped here. Whoosh's
-        `collapse=` is not used: it is ignored when a filter is given."""
-        if query is None or not allowed or limit <= 0:
+        Among equal scores the lower docnum comes first (nlargest is stable and the candidates
+        are in docnum order), so pages of one query never overlap."""
+        if not scores or not docs or limit <= 0 or reports is not None and not reports:
             return []
-        scored = query.estimate_size(self.searcher.reader())
-        selective = len(allowed) * 4 < scored
-        if selective:
-            query = wq.And([query, _DocSet(self, allowed)])
+        doc_report, doc_section = self.doc_report, self.doc_section
+        # Candidates: the smallest of the scored sections, the matching ones, those of the
+        # allowed reports; the conditions are checked only on the best of them.
+        n_reports = float("inf") if reports is None else 8 * len(reports)
+        if len(scores) <= min(len(docs), n_reports):
+            items: Iterable[tuple[int, float]] = scores.items()
+        elif len(docs) <= n_reports:
+            items = [(d, scores[d]) for d in sorted(docs) if d in scores]
+        else:
+            items = [(d, scores[d]) for d in sorted(self.docs_of_reports(reports))
+                     if d in scores]
         want = limit * 4
         while True:
-            results = self.searcher.search(query, limit=want)
-            hits = results[:want]
+            top = nlargest(want, items, key=itemgetter(1))
             best: dict[str, float] = {}
-            for hit in hits:
-                if selective or hit.docnum in allowed:
-                    best.setdefault(self.doc_report[hit.docnum], hit.score)
-            if len(best) >= limit or len(hits) < want:
-                return list(best.items())[:limit]
+            for d, score in top:
+                if d in docs and (reports is None or doc_report[d] in reports) and (
+                        slugs is None or doc_section[d] in slugs):
+                    best.setdefault(doc_report[d], score)
+                    if len(best) == limit:
+                        return list(best.items())
+            if len(top) < want:
+                return list(best.items())
             want *= 4
 
-    def scores(self, query: Any, docs: set[int]) -> dict[int, float]:
-        """Scores of a small set of documents (skipping straight to each one)."""
-        if query is None or not docs:
+    def scores(self, scores: dict[int, float] | None, docs: set[int]) -> dict[int, float]:
+        """Scores of a set of documents (those no scoring word reaches are left out)."""
+        if not scores:
             return {}
-        out: dict[int, float] = {}
-        context = self.searcher.context()
-        for sub, offset in self.searcher.leaf_searchers():
-            local = sorted(d - offset for d in docs if offset <= d < offset + sub.doc_count_all())
-            if not local:
-                continue
-            matcher = query.matcher(sub, context)
-            for doc in local:
-                if not matcher.is_active():
-                    break
-                if matcher.id() < doc:
-                    matcher.skip_to(doc)
-                if matcher.is_active() and matcher.id() == doc:
-                    out[doc + offset] = matcher.score()
-        return out
-
+        return {d: scores[d] for d in docs if d in scores}
