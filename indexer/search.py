@@ -270,9 +270,9 @@ class Index:
             positives = [self._match(gen, i) & scope for i in node.items
                          if not isinstance(i, (q.Field, q.Not))]
             if positives:
-                doc_report = eng.doc_report
-                reports = set.intersection(*({doc_report[d] for d in docs} for docs in positives))
-                result = {d for docs in positives for d in docs if doc_report[d] in reports}
+                of_report = eng.doc_report.__getitem__
+                reports = set.intersection(*(set(map(of_report, docs)) for docs in positives))
+                result = set().union(*positives) & eng.docs_of_reports(reports)
             else:
                 result = scope
             for item in node.items:
@@ -302,9 +302,8 @@ class Index:
         excluded = self._match(gen, item)
         if isinstance(item, q.Field) and item.name == "section":
             return docs - excluded
-        doc_report = gen.engine.doc_report
-        gone = {doc_report[d] for d in excluded}
-        return {d for d in docs if doc_report[d] not in gone}
+        eng = gen.engine
+        return docs - eng.docs_of_reports(set(map(eng.doc_report.__getitem__, excluded)))
 
     def _ranked(self, gen: _Generation, scoring: dict[int, float], hit_set: set[str],
                 docs: set[int], reports: set[str] | None, section_filter: set[str] | None,
