@@ -204,6 +204,21 @@ def test_whole_word_matches_rank_above_substring_only_matches(index, records):
     assert [h["report_id"] for h in hits[-len(zero):]] == zero
 
 
+def test_filters_keep_the_ranking_order(index):
+    # A filtered ranking is the unfiltered one restricted to the reports the filter allows, on
+    # every page (the engine ranks the filtered reports without scoring them apart).
+    everything = [h["report_id"] for h in search(index, "申请")["hits"]]
+    for filters in ({"year": ["2020"]}, {"city": ["莆田市"]}, {"year": ["2019"], "city": ["莆田市"]}):
+        result = search(index, "申请", filters=filters)
+        filtered = [h["report_id"] for h in result["hits"]]
+        allowed = set(filtered)
+        assert 0 < len(filtered) < len(everything)
+        assert filtered == [rid for rid in everything if rid in allowed]
+        first = search(index, "申请", filters=filters, per_page=3)["hits"]
+        second = search(index, "申请", filters=filters, per_page=3, page=2)["hits"]
+        assert [h["report_id"] for h in first + second] == filtered[:6]
+
+
 def test_sort_by_year(index):
     hits = search(index, "申请", sort="year", per_page=50)["hits"]
     years = [h["year"] or 0 for h in hits]
