@@ -31,7 +31,8 @@ class Passage:
     html: str
     start: int
     end: int
-    terms: int
+    terms: int                      # how many distinct terms it holds
+    found: frozenset[int] = frozenset()   # which ones (indexes into the query terms)
 
 
 def match_spans(text: str, terms: list[str]) -> list[tuple[int, int, int]]:
@@ -126,7 +127,7 @@ def passages(text: str, terms: list[str], limit: int = 3, width: int = 120) -> l
         body = render(text, s, e, marks)
         prefix = "…" if s > 0 and not _SENTENCE_END.match(text[s - 1]) else ""
         suffix = "…" if e < len(text) and not _SENTENCE_END.match(text[e - 1]) else ""
-        out.append(Passage(prefix + body + suffix, s, e, len(found)))
+        out.append(Passage(prefix + body + suffix, s, e, len(found), frozenset(found)))
     return out
 
 

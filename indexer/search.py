@@ -379,7 +379,7 @@ class Index:
         summary = gen.reports[rid]
         region = summary["region"]
         ranked = sorted(docs, key=lambda d: (-scores.get(d, 0.0), d))
-        passages = self._passages(gen, rid, ranked[:SECTIONS_PER_REPORT], terms) if terms else []
+        passages = self._passages(gen, rid, ranked, terms) if terms else []
         best = max((scores.get(d, 0.0) for d in docs), default=0.0)
         return {"report_id": rid, "source": summary["source"], "title": summary.get("title"),
                 "agency": summary.get("agency"), "year": summary.get("year"),
@@ -387,15 +387,19 @@ class Index:
                            "county": region.get("county")},
                 "score": round(best, 3), "url": report_url(rid), "passages": passages}
 
-    def _passages(self, gen: _Generation, rid: str, docs: list[int],
+    def _passages(self, gen: _Generation, rid: str, ranked: list[int],
                   terms: list[str]) -> list[dict[str, Any]]:
+        """Up to PASSAGES_PER_REPORT passages from the best sections, together showing every
+        term the report matched (a common word dropped from scoring still gets its passage)."""
         record = gen.load_record(rid)
         sections = record.sections
         anchors = section_anchors([s.slug for s in sections])
-        found = []
+        candidates = []   # (passage, section rank, its JSON)
+        covered: set[int] = set()
         full = 0  # passages holding every term: once there are enough, no later one can win
-        for docnum in docs:
-            if full >= PASSAGES_PER_REPORT:
+        for rank, docnum in enumerate(ranked):
+            if rank >= SECTIONS_PER_REPORT and (len(covered) == len(terms)
+                                                or full >= PASSAGES_PER_REPORT):
                 break
             ordinal = gen.engine.doc_ordinal[docnum]
             if sections:
@@ -405,11 +409,23 @@ class Index:
                 start, end, slug, heading, anchor = 0, len(record.text), "preamble", "", "preamble"
             for p in find_passages(record.text[start:end], terms, limit=PASSAGES_PER_REPORT):
                 full += p.terms >= len(terms)
-                found.append((-p.terms, len(found), {
-                    "section": slug, "heading": heading, "url": report_url(rid, anchor),
-                    "html": p.html}))
-        found.sort(key=lambda item: item[:2])
-        return [p for _a, _b, p in found[:PASSAGES_PER_REPORT]]
+                covered |= p.found
+                candidates.append((p, rank, {"section": slug, "heading": heading,
+                                             "url": report_url(rid, anchor), "html": p.html}))
+        return [data for _p, _r, data in _cover(candidates, PASSAGES_PER_REPORT)]
+
+
+def _cover(candidates: list, limit: int) -> list:
+    """Pick `limit` passages greedily: most terms not yet shown, then most terms, then rank."""
+    chosen, shown = [], set()
+    pool = list(enumerate(candidates))
+    while pool and len(chosen) < limit:
+        best = min(pool, key=lambda item: (-len(item[1][0].found - shown), -item[1][0].terms,
+                                           item[1][1], item[0]))
+        pool.remove(best)
+        chosen.append(best[1])
+        shown |= best[1][0].found
+    return chosen
 
 
 def _words(node: q.Text) -> list[str]:

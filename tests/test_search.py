@@ -339,3 +339,12 @@ def test_any_query_gives_a_result_or_a_gongkai_error(index, q):
         assert exc.message
     else:
         assert 0 <= result["total"] <= 258
+
+
+def test_passages_together_show_every_term(index):
+    """依申请公开 is too common to rank, yet each hit still shows a passage holding it."""
+    result = search(index, "依申请公开 复议", per_page=10)
+    assert result["total"] == 255
+    for hit in result["hits"]:
+        marked = {m for p in hit["passages"] for m in re.findall(r"<mark>(.*?)</mark>", p["html"])}
+        assert {"依申请公开", "复议"} <= marked, hit["report_id"]
