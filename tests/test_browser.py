@@ -197,3 +197,28 @@ def test_everything_works_without_javascript(browser, server):
         assert _args(page.url) == {"q": ["公开"], "year": ["2016"]}
     finally:
         context.close()
+
+
+def test_stats_table_chart_sort_and_figure_link(page, server):
+    page.goto(f"{server}/stats")
+    assert page.inner_text(".total strong") == "258"
+    page.select_option("select#chart", "requests_received")
+    page.click("form.chart-form button")
+    page.wait_for_url("**chart=requests_received*")
+    assert page.locator(".chart svg path[stroke-width='2']").count() == 8  # capped, with a notice
+    assert page.locator(".chart-capped").count() == 1
+    page.click('section.facet[data-facet="agency"] a[data-value="莆田市审计局"]')
+    page.wait_for_url("**agency=*")
+    assert page.inner_text(".total strong") == "18"
+    assert page.locator(".chart svg path[stroke-width='2']").count() == 1
+    page.click('th[data-column="requests_received"] a')
+    page.wait_for_url("**sort=requests_received*")
+    values = page.locator('td[data-key="requests_received"]').all_inner_texts()
+    numbers = [int(v) for v in values if v.isdigit()]
+    assert numbers == sorted(numbers, reverse=True) and numbers
+    page.screenshot(path=str(SCREENSHOTS / "stats.png"), full_page=False)
+    page.locator('td[data-key="requests_received"] a').first.click()
+    page.wait_for_url("**/reports/*#fig-requests_received")
+    assert _in_viewport(page, "#fig-requests_received")
+    # the highest figure of 莆田市审计局, on its own report page, is the evidence marked there
+    assert page.inner_text("#fig-requests_received") == str(numbers[0]) == "4"
