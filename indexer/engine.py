@@ -31,7 +31,7 @@ from array import array
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from heapq import nlargest
-from itertools import accumulate
+from itertools import accumulate, islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import COLUMN, ID, TEXT, Schema
+from whoosh.writing import NO_MERGE
 
 from .analysis import bigrams, gram_set, word_tokens
 
@@ -48,6 +49,7 @@ COMMON_SHARE = 0.2  # a word in more than this share of sections does not rank (
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults: scores are the ones Whoosh would give
 WORD_CACHE = 8  # words whose scores stay in memory (a query reads each word twice)
 GRAM_EXTENSION = 32  # a section's text for exact matching runs this far into the next section
+SEGMENT_DOCS = 16000  # sections per commit while indexing (see add_documents)
 
 
 class _OrdinalTokenizer(Tokenizer):
@@ -134,22 +136,36 @@ def delete_reports(path: str, report_ids: Iterable[str]) -> None:
 
 
 def add_documents(path: str, docs: Iterable[dict[str, Any]], procs: int = 1,
-                  limitmb: int = 256) -> int:
-    """Add section documents (see `indexing.section_docs`); returns how many were added."""
+                  limitmb: int = 256, segment_docs: int = SEGMENT_DOCS) -> int:
+    """Add section documents (see `indexing.section_docs`); returns how many were added.
+
+    A commit every `segment_docs` documents: Whoosh sorts a writer's postings in memory up to
+    `limitmb` and beyond that spills sorted runs to disk and merges them, in Python, at commit
+    (a whole extra pass over every posting; 1k reports fit, 10k do not). Smaller commits keep
+    every writer's postings in memory. They leave more segments, which are not merged: a merge is
+    slow (one process) and recounts field lengths from their one-byte encodings, which would
+    shift BM25's average length and so every score."""
     ix = whoosh_index.open_dir(path)
-    if procs > 1:
-        writer = ix.writer(procs=procs, multisegment=True, limitmb=limitmb)
-    else:
-        writer = ix.writer(limitmb=limitmb)
+    stream = iter(docs)
     n = 0
-    try:
-        for doc in docs:
-            writer.add_document(**doc)
+    for first in stream:
+        if procs > 1:
+            writer = ix.writer(procs=procs, multisegment=True, limitmb=limitmb)
+        else:
+            writer = ix.writer(limitmb=limitmb)
+        try:
+            writer.add_document(**first)
             n += 1
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
+            for doc in islice(stream, segment_docs - 1):
+                writer.add_document(**doc)
+                n += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        if n <= segment_docs:  # the run's first commit: Whoosh's usual policy, as before
+            writer.commit()
+        else:
+            writer.commit(mergetype=NO_MERGE)
     return n
 
 
