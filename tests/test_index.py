@@ -9,10 +9,12 @@ import os
 import shutil
 import signal
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from indexer import engine
 from indexer.analysis import index_signature
 from indexer.errors import GongkaiError
 from indexer.indexing import build_index, current_generation, read_manifest
@@ -149,3 +151,19 @@ def test_no_index_and_missing_paths_are_clear_errors(tmp_path):
         open_index(tmp_path / "nothing")
     with pytest.raises(GongkaiError, match="nope: no such file or directory"):
         build_index([tmp_path / "nope"], tmp_path / "ix")
+
+
+def test_commits_in_several_segments_score_like_one(tmp_path, monkeypatch, index, corpus_dir):
+    """Large runs commit every SEGMENT_DOCS sections, unmerged: scores must not move."""
+    monkeypatch.setattr(engine, "add_documents", partial(engine.add_documents, segment_docs=300))
+    build_index([corpus_dir], tmp_path / "ix")   # 1,900 sections: seven commits
+    segmented = open_index(tmp_path / "ix")
+    try:
+        for q in ("复议", "依申请公开 收费", '"政府信息公开"', "湘桥", "year:2019 申请"):
+            a = index.search(SearchRequest(q=q, per_page=1000))
+            b = segmented.search(SearchRequest(q=q, per_page=1000))
+            assert a["total"] == b["total"] and a["facets"] == b["facets"], q
+            assert sorted((h["report_id"], h["score"]) for h in a["hits"]) == \
+                sorted((h["report_id"], h["score"]) for h in b["hits"]), q
+    finally:
+        segmented.close()
