@@ -38,6 +38,7 @@ from .errors import GongkaiError, ReportReadError
 from .extract import extract_report
 from .normalize import normalize
 from .record import Report
+from .stats import figures_in
 
 DEFAULT_INDEX_DIR = "var/index"
 KEEP_GENERATIONS = 2  # the live one and the one before (a web worker may still be reading it)
@@ -137,9 +138,7 @@ def _extract(job: tuple[str, str, str]) -> _Extracted | Skipped:
 def figures_of(stats: dict[str, Any]) -> dict[str, int]:
     """The integer figures of a report's stats (keys starting with "_" are not figures)."""
     out = {}
-    for key, fig in stats.items():
-        if key.startswith("_"):
-            continue
+    for key, fig in figures_in(stats).items():
         value = fig.get("value") if isinstance(fig, dict) else fig
         if isinstance(value, int) and not isinstance(value, bool):
             out[key] = value

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 
 from .errors import GongkaiError
 from .normalize import fold
+from .sections import SLUGS
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
 FACET_FIELDS = ("agency", "year", "section", "province", "city")
-SECTION_SLUGS = ("preamble", "overview", "proactive", "requests", "fees", "appeals", "problems",
-                 "other", "appendix")
+SECTION_SLUGS = SLUGS
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f*?]")
 _FIELD = re.compile(r"^([a-z][a-z0-9_]*):(.*)$", re.S)

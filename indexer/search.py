@@ -34,7 +34,7 @@ from .analysis import index_signature, query_words
 from .normalize import fold
 from .record import Report
 
-FACETS = ("agency", "year", "section", "province", "city")
+FACETS = q.FACET_FIELDS
 MAX_PER_PAGE = 1000
 PASSAGES_PER_REPORT = 3
 SECTIONS_PER_REPORT = 3

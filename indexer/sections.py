@@ -32,8 +32,13 @@ from dataclasses import dataclass
 
 from .record import Section
 
-SLUGS = ("preamble", "overview", "proactive", "requests", "fees", "appeals", "problems", "other",
-         "appendix")
+# The canonical sections (REPORTS.md, "Canonical sections"), in report order, with their labels.
+LABELS: dict[str, str] = {
+    "preamble": "前言", "overview": "总体情况", "proactive": "主动公开", "requests": "依申请公开",
+    "fees": "收费及减免", "appeals": "复议与诉讼", "problems": "问题与改进", "other": "其他事项",
+    "appendix": "附件",
+}
+SLUGS = tuple(LABELS)
 
 # (slug, priority, cue) matched in squeezed heading text. A priority-3 cue names one thing only
 # and wins over the broader 2 and 1: "依申请公开政府信息的收费及减免情况" is about fees.

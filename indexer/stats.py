@@ -184,6 +184,11 @@ def _read_indicators(report: Report, sources: list[tuple[str, list[Row]]],
             return
 
 
+def figures_in(stats: dict[str, Any]) -> dict[str, Any]:
+    """The figures of a report's stats: every entry but the flags (keys starting with "_")."""
+    return {key: fig for key, fig in stats.items() if not key.startswith("_")}
+
+
 def extract_stats(report: Report) -> dict[str, Any]:
     """The figures a report gives, each with its evidence span, plus "_flags" when a rule breaks."""
     stats: dict[str, Any] = {}

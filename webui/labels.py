@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import re
 
-# The canonical sections (docs: REPORTS.md, "Canonical sections").
-SECTION_LABELS: dict[str, str] = {
-    "preamble": "前言", "overview": "总体情况", "proactive": "主动公开", "requests": "依申请公开",
-    "fees": "收费及减免", "appeals": "复议与诉讼", "problems": "问题与改进", "other": "其他事项",
-    "appendix": "附件",
-}
+from indexer.search import FACETS
+from indexer.sections import LABELS
+
+SECTION_LABELS: dict[str, str] = LABELS
 
 FACET_LABELS: dict[str, str] = {
     "agency": "机关", "year": "年度", "section": "章节", "province": "省份", "city": "城市",
 }
 
-FACET_NAMES: tuple[str, ...] = ("agency", "year", "section", "province", "city")
+FACET_NAMES: tuple[str, ...] = FACETS
 
 SORT_LABELS: dict[str, str] = {"relevance": "相关度", "year": "年度"}
 

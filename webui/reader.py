@@ -14,17 +14,16 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from indexer.record import Report
+from indexer.search import section_anchors
+from indexer.stats import figures_in
 
 from .labels import figure_label, section_label
-from indexer.search import section_anchors
 
 
 def figures_of(report: Report) -> list[dict[str, Any]]:
     """The figures of `report.stats` with label and evidence span (flags, keys starting `_`, excluded)."""
     figures = []
-    for key, fig in report.stats.items():
-        if key.startswith("_"):
-            continue
+    for key, fig in figures_in(report.stats).items():
         fig = fig if isinstance(fig, dict) else {"value": fig}
         start, end = fig.get("start"), fig.get("end")
         has_span = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(report.text)

@@ -19,7 +19,7 @@ from indexer.cli.stats_cmd import COLUMNS, coverage, render_csv, stats_row
 from indexer.errors import GongkaiError
 from indexer.query import year_values
 from indexer.record import Region, Report
-from indexer.stats import FIGURES, MAIN_FIGURES
+from indexer.stats import FIGURES, MAIN_FIGURES, figures_in
 
 from .chart import MAX_LINES, line_chart
 from .facets import build_facets
@@ -248,8 +248,7 @@ def api():
     for report, row in pairs:
         figures = {key: {"value": fig.get("value"), "approx": bool(fig.get("approx")),
                          "url": report_url(report.report_id, anchor=f"fig-{key}")}
-                   for key, fig in report.stats.items()
-                   if not key.startswith("_") and isinstance(fig, dict)}
+                   for key, fig in figures_in(report.stats).items() if isinstance(fig, dict)}
         rows.append({**row, "url": report_url(report.report_id), "figures": figures,
                      "flag_details": _flags(report)})
     return jsonify({"reports": len(rows), "of": total, "filters": dict(state.filters),

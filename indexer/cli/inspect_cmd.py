@@ -13,12 +13,9 @@ from ..corpus import Skipped, corpus_root, extract_all
 from ..errors import GongkaiError, ReportReadError
 from ..extract import extract_report
 from ..record import Report
+from ..sections import LABELS as SECTION_LABELS
+from ..stats import figures_in
 
-SECTION_LABELS = {
-    "preamble": "前言", "overview": "总体情况", "proactive": "主动公开", "requests": "依申请公开",
-    "fees": "收费及减免", "appeals": "复议与诉讼", "problems": "问题与改进", "other": "其他事项",
-    "appendix": "附件",
-}
 
 
 def fail(message: str) -> None:
@@ -54,7 +51,7 @@ def print_summary_of(report: Report) -> None:
         click.echo(f"  {s.slug:<10} {SECTION_LABELS.get(s.slug, ''):<6} "
                    f"{s.start:>6}-{s.end:<6} {heading}")
     if report.stats:
-        figures = {k: v for k, v in report.stats.items() if not k.startswith("_")}
+        figures = figures_in(report.stats)
         click.echo(f"stats    {len(figures)} figures")
         for key, fig in figures.items():
             value = fig.get("value") if isinstance(fig, dict) else fig
@@ -76,9 +73,7 @@ def print_corpus_summary(paths: tuple[str, ...], as_json: bool) -> None:
         r = item
         kinds = [s.slug for s in r.sections]
         slugs.update(set(kinds))
-        for key, fig in r.stats.items():
-            if key.startswith("_"):
-                continue
+        for key, fig in figures_in(r.stats).items():
             if (fig.get("value") if isinstance(fig, dict) else fig) is not None:
                 stat_keys[key] += 1
         for name, value in (("year", r.year), ("agency", r.agency), ("title", r.title),

@@ -14,7 +14,7 @@ import click
 from ..corpus import Skipped, extract_all
 from ..errors import GongkaiError
 from ..record import Report
-from ..stats import FIGURES, MAIN_FIGURES
+from ..stats import FIGURES, MAIN_FIGURES, figures_in
 
 COLUMNS = ["report_id", "agency", "year", "province", "city", *MAIN_FIGURES, "flags"]
 
@@ -35,7 +35,7 @@ def coverage(reports: list[Report]) -> dict[str, int]:
     """How many reports give each figure."""
     counts: Counter[str] = Counter()
     for report in reports:
-        counts.update(k for k in report.stats if not k.startswith("_"))
+        counts.update(figures_in(report.stats).keys())
     return {key: counts[key] for key in FIGURES}
 
 
