@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.corpus import is_candidate, iter_files  # noqa: E402
+from indexer.extract.corpus import is_candidate, iter_files  # noqa: E402
 from indexer.errors import ReportReadError  # noqa: E402
-from indexer.extract import extract_report  # noqa: E402
+from indexer.extract.report import extract_report  # noqa: E402
 
 
 def report_files(path: Path, limit: int | None = None) -> list[tuple[Path, Path]]:

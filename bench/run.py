@@ -35,12 +35,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.analysis import query_words  # noqa: E402
-from indexer.corpus import Skipped, extract_all  # noqa: E402
-from indexer.indexing import build_index  # noqa: E402
-from indexer.normalize import fold, is_han  # noqa: E402
-from indexer.reading import read_document  # noqa: E402
-from indexer.search import SearchRequest, open_index  # noqa: E402
+from indexer.text.analysis import query_words  # noqa: E402
+from indexer.extract.corpus import Skipped, extract_all  # noqa: E402
+from indexer.indexing.build import build_index  # noqa: E402
+from indexer.text.normalize import fold, is_han  # noqa: E402
+from indexer.extract.reading import read_document  # noqa: E402
+from indexer.search.service import SearchRequest, open_index  # noqa: E402
 
 LABEL = "【合成数据】本文件由 bench/run.py 用真实年报的段落重新组合生成，仅供性能测试，不是真实报告。"
 YEARS = list(range(2008, 2025))

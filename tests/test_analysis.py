@@ -8,11 +8,11 @@ import sys
 
 import pytest
 
-from indexer.analysis import (bigrams, gram_set, index_signature, query_words,
+from indexer.text.analysis import (bigrams, gram_set, index_signature, query_words,
                               reference_word_tokens, segment, segment_reference, userdict_hash,
                               word_tokens)
-from indexer.corpus import Skipped, extract_all
-from indexer.normalize import fold
+from indexer.extract.corpus import Skipped, extract_all
+from indexer.text.normalize import fold
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def test_query_side_is_precise_mode():
 
 
 def test_user_dictionary_is_loaded_in_a_fresh_process():
-    code = "from indexer.analysis import query_words; print(query_words('依申请公开'))"
+    code = "from indexer.text.analysis import query_words; print(query_words('依申请公开'))"
     out = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "['依申请公开']"

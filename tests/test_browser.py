@@ -47,7 +47,7 @@ def server(index_dir, tmp_path_factory):
     log_path = tmp_path_factory.mktemp("serve") / "serve.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-c", "from indexer.cli import main; main()", "serve",
+            [sys.executable, "-c", "from gongkai.cli import main; main()", "serve",
              "--index-dir", str(index_dir), "--host", "127.0.0.1", "--port", str(port)],
             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

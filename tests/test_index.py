@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer import engine
-from indexer.analysis import index_signature
+from indexer.backends.whoosh import engine_old as engine
+from indexer.text.analysis import index_signature
 from indexer.errors import GongkaiError
-from indexer.indexing import build_index, current_generation, read_manifest
-from indexer.search import SearchRequest, open_index
+from indexer.indexing.build import build_index, current_generation, read_manifest
+from indexer.search.service import SearchRequest, open_index
 
 FILES = ["education/000_34846fc542f213aa.txt", "education/001_b8557501b183c911.txt",
          "sanming/sanming-2006885.txt", "putian/putian-1440005.txt",

@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from indexer.cli import main
+from gongkai.cli import main
 
 
 def run(*args: str):

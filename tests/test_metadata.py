@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.clean import body_bounds
-from indexer.metadata import extract_metadata, is_agency, published_of
-from indexer.reading import read_document
+from indexer.extract.clean import body_bounds
+from indexer.extract.metadata import extract_metadata, is_agency, published_of
+from indexer.extract.reading import read_document
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

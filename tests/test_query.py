@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.errors import GongkaiError
-from indexer.query import (MAX_QUERY_CHARS, And, Field, Not, Or, Text, parse, positive_texts,
+from indexer.search.query import (MAX_QUERY_CHARS, And, Field, Not, Or, Text, parse, positive_texts,
                            year_values)
 
 FIGURES = frozenset({"requests_received", "requests_granted"})

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from indexer.errors import ReportReadError
-from indexer.normalize import normalize
-from indexer.reading import read_document
+from indexer.text.normalize import normalize
+from indexer.extract.reading import read_document
 
 BODY = "江北区教育局2016年度政府信息公开工作报告\n一、概述\n本年度共受理信息公开申请0件。\n"
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from indexer.extract import extract_report
-from indexer.reading import read_document
-from indexer.record import Region
-from indexer.regions import find_places, name_index, resolve_region, short_form, units
+from indexer.extract.report import extract_report
+from indexer.extract.reading import read_document
+from indexer.model.record import Region
+from indexer.extract.regions import find_places, name_index, resolve_region, short_form, units
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.analysis import word_tokens
+from indexer.text.analysis import word_tokens
 from indexer.errors import GongkaiError, NotFound
-from indexer.indexing import section_docs
-from indexer.normalize import fold, is_han
-from indexer.search import SearchRequest, section_anchors
+from indexer.indexing.build import section_docs
+from indexer.text.normalize import fold, is_han
+from indexer.search.service import SearchRequest, section_anchors
 
 ALL = 1000  # per_page large enough for every report of the corpus
 

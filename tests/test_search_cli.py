@@ -8,7 +8,7 @@ import shutil
 
 from click.testing import CliRunner
 
-from indexer.cli import main
+from gongkai.cli import main
 
 FILES = ["education/000_34846fc542f213aa.txt", "education/001_b8557501b183c911.txt",
          "sanming/sanming-2006885.txt"]
@@ -26,7 +26,7 @@ def test_search_json_is_the_search_result(index_dir, index):
     assert (data["query"], data["total"], data["page"], data["per_page"]) == ('"湘桥"', 1, 1, 10)
     assert data["hits"][0]["report_id"] == "001_b8557501b183c911"
     assert data["hits"][0]["passages"][0]["html"].count("<mark>湘桥</mark>") >= 1
-    from indexer.search import SearchRequest
+    from indexer.search.service import SearchRequest
     assert data == json.loads(json.dumps(index.search(SearchRequest(q='"湘桥"'))))
 
 

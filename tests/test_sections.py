@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.corpus import Skipped, extract_all
-from indexer.sections import SLUGS, expected_sections, split_sections
+from indexer.extract.corpus import Skipped, extract_all
+from indexer.extract.sections import SLUGS, expected_sections, split_sections
 
 EDU = {
     "jiangbei": "education/000_34846fc542f213aa.txt",

@@ -7,11 +7,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.extract import extract_report
-from indexer.record import Region, Report, Section
-from indexer.stats import DERIVED, FIGURES, MAIN_FIGURES, extract_stats
-from indexer.stats_numbers import find_counts
-from indexer.stats_tables import REQUEST_ROWS
+from indexer.extract.report import extract_report
+from indexer.model.record import Region, Report, Section
+from indexer.extract.figures import DERIVED, FIGURES, MAIN_FIGURES, extract_stats
+from indexer.extract.figures.numbers import find_counts
+from indexer.extract.figures.tables import REQUEST_ROWS
 
 CRAWLED_TEXT_OF_HTML = Path("/work/shared/testdata/crawled-text-of-html")
 
@@ -190,7 +190,7 @@ def test_figure_tables():
 
 def test_every_figure_points_at_its_evidence(corpus_dir):
     """Over the whole corpus: every span lies in the text and holds the digits of its value."""
-    from indexer.corpus import extract_all
+    from indexer.extract.corpus import extract_all
 
     for r in extract_all([corpus_dir]):
         if not isinstance(r, Report):

@@ -8,8 +8,8 @@ import json
 
 from click.testing import CliRunner
 
-from indexer.cli import main
-from indexer.stats import FIGURES, MAIN_FIGURES
+from gongkai.cli import main
+from indexer.extract.figures import FIGURES, MAIN_FIGURES
 
 
 def run(*args: str):

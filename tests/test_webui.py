@@ -9,11 +9,11 @@ from urllib.parse import quote
 
 import pytest
 
-from indexer.search import SearchRequest
+from indexer.search.service import SearchRequest
 from conftest import facet_rows, fetch_page as page
 from webui import create_app
 from webui.marking import term_spans
-from indexer.search import section_anchors
+from indexer.search.service import section_anchors
 
 JIANGBEI = "000_34846fc542f213aa"   # 江北区教育局 2016, 宁波市
 XIANGQIAO = "001_b8557501b183c911"  # 潮州市湘桥区教育局 2017

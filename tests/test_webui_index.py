@@ -10,8 +10,8 @@ from urllib.parse import quote
 import pytest
 from click.testing import CliRunner
 
-from indexer.cli import main
-from indexer.indexing import build_index
+from gongkai.cli import main
+from indexer.indexing.build import build_index
 from webui import create_app
 
 SCRIPT_REPORT = """某某区教育局<script>alert(1)</script>2016年度政府信息公开工作报告
@@ -57,7 +57,7 @@ def test_reindex_while_serving_is_picked_up_without_restart(tmp_path, small_corp
 
     shutil.copy(corpus_dir / "education/002_8734e6479ea5e4b8.txt", small_corpus / "education")
     # The re-index runs as another process, as `gongkai index` would next to a running server.
-    subprocess.run([sys.executable, "-c", "from indexer.cli import main; main()", "index",
+    subprocess.run([sys.executable, "-c", "from gongkai.cli import main; main()", "index",
                     str(small_corpus), "--index-dir", str(index_dir), "--silent"],
                    check=True, capture_output=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from indexer.cli import main
+from gongkai.cli import main
 
 
 def test_serve_without_an_index_says_to_run_gongkai_index(tmp_path):

@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.cli import main
-from indexer.cli.stats_cmd import COLUMNS
-from indexer.stats import FIGURES
+from gongkai.cli import main
+from gongkai.cli.stats_cmd import COLUMNS
+from indexer.extract.figures import FIGURES
 from conftest import facet_rows, fetch_page as page
 from webui.chart import MAX_LINES, line_chart, nice_scale
 from webui.stats import SORT_COLUMNS

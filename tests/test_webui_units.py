@@ -14,7 +14,7 @@ from webui import create_app
 from webui.facets import build_facets
 from webui.marking import query_terms, term_spans
 from webui.reader import render_span, report_sections
-from indexer.search import section_anchors
+from indexer.search.service import section_anchors
 from webui.urls import SearchState
 
 JIANGBEI = "education/000_34846fc542f213aa.txt"

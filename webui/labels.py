@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from indexer.search import FACETS
-from indexer.sections import LABELS
+from indexer.search.service import FACETS
+from indexer.extract.sections import LABELS
 
 SECTION_LABELS: dict[str, str] = LABELS
 
@@ -38,7 +38,7 @@ def value_label(facet: str, value) -> str:
 
 def figure_label(key: str) -> str:
     """The Chinese label of a statistics key, from the stats module when it has one."""
-    from indexer import stats
+    from indexer.extract import figures as stats
 
     return getattr(stats, "FIGURES", {}).get(key, key)
 

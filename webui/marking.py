@@ -9,7 +9,10 @@ crawler line breaks) — and `reader.py` escapes the text first and adds `<mark>
 
 from __future__ import annotations
 
-from indexer import highlight, query, search, stats
+from indexer.search import highlight
+from indexer.search import query
+from indexer.search import service as search
+from indexer.extract import figures as stats
 from indexer.errors import GongkaiError
 
 

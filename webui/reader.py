@@ -13,9 +13,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from indexer.record import Report
-from indexer.search import section_anchors
-from indexer.stats import figures_in
+from indexer.model.record import Report
+from indexer.search.service import section_anchors
+from indexer.extract.figures import figures_in
 
 from .labels import figure_label, section_label
 

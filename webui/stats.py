@@ -4,7 +4,7 @@
 facets (several values of one facet = OR) and sorted by any column (empty cells always last).
 `?chart=<figure>` adds a line chart of that figure over the years for the agencies in the table.
 `/api/stats` and `/stats.csv` give the same rows for the same URL parameters; the rows come from
-`indexer.cli.stats_cmd.stats_row`, so the CSV is the one `gongkai stats --csv` writes.
+`gongkai.cli.stats_cmd.stats_row`, so the CSV is the one `gongkai stats --csv` writes.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from indexer.cli.stats_cmd import COLUMNS, coverage, render_csv, stats_row
+from gongkai.cli.stats_cmd import COLUMNS, coverage, render_csv, stats_row
 from indexer.errors import GongkaiError
-from indexer.query import year_values
-from indexer.record import Region, Report
-from indexer.stats import FIGURES, MAIN_FIGURES, figures_in
+from indexer.search.query import year_values
+from indexer.model.record import Region, Report
+from indexer.extract.figures import FIGURES, MAIN_FIGURES, figures_in
 
 from .chart import MAX_LINES, line_chart
 from .facets import build_facets

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import click
 
-from ..corpus import Skipped, corpus_root, extract_all
-from ..errors import GongkaiError, ReportReadError
-from ..extract import extract_report
-from ..record import Report
-from ..sections import LABELS as SECTION_LABELS
-from ..stats import figures_in
+from indexer.extract.corpus import Skipped, corpus_root, extract_all
+from indexer.errors import GongkaiError, ReportReadError
+from indexer.extract.report import extract_report
+from indexer.model.record import Report
+from indexer.extract.sections import LABELS as SECTION_LABELS
+from indexer.extract.figures import figures_in
 
 
 

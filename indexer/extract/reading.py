@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ReportReadError
-from .record import TableCell
+from indexer.errors import ReportReadError
+from indexer.model.record import TableCell
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -120,7 +120,7 @@ def read_document(path: str | Path, display: str | None = None) -> Document:
     text, encoding = decode(data, name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if suffix in HTML_SUFFIXES or text.lstrip()[:200].lower().startswith(("<!doctype html", "<html")):
-        from .html import html_document
+        from indexer.extract.html import html_document
 
         doc = html_document(text, path)
         doc.encoding = encoding

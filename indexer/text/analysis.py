@@ -30,10 +30,10 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from .normalize import is_han
+from indexer.text.normalize import is_han
 
 ANALYZER_VERSION = "2"  # bump when the analyzers or the index layout change: forces a full build
-USERDICT = Path(__file__).with_name("data") / "userdict.txt"
+USERDICT = Path(__file__).resolve().parent.parent / "data" / "userdict.txt"
 
 # jieba's finalseg keeps ``6.2016``, ``77%`` and ``--`` whole but splits ``www.gov.cn`` at dots.
 _SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")

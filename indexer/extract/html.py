@@ -13,8 +13,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from .reading import Document
-from .record import TableCell
+from indexer.extract.reading import Document
+from indexer.model.record import TableCell
 
 CONTAINERS = ("TRS_Editor", "article_content", "xl_article", "zn_article", "Custom_UnionStyle",
               "content", "article")

@@ -11,9 +11,13 @@ import hashlib
 import re
 from pathlib import Path
 
-from . import clean, metadata, regions, sections, stats
-from .reading import read_document
-from .record import Report
+from indexer.extract import clean
+from indexer.extract import metadata
+from indexer.extract import regions
+from indexer.extract import sections
+from indexer.extract import figures as stats
+from indexer.extract.reading import read_document
+from indexer.model.record import Report
 
 _URL_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 

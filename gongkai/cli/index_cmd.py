@@ -7,8 +7,8 @@ import sys
 import click
 from tqdm import tqdm
 
-from ..errors import GongkaiError
-from ..indexing import DEFAULT_INDEX_DIR, build_index
+from indexer.errors import GongkaiError
+from indexer.indexing.build import DEFAULT_INDEX_DIR, build_index
 
 
 @click.command("index")

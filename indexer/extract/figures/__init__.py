@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .record import Report
-from .stats_checks import appeal_sum_flags, row_sum_flag, table_flags
-from .stats_prose import prose_figures
-from .stats_tables import (APPEAL_COLUMNS, REQUEST_ROWS, Cell, Row, appeal_cells, html_rows,
+from indexer.model.record import Report
+from indexer.extract.figures.checks import appeal_sum_flags, row_sum_flag, table_flags
+from indexer.extract.figures.prose import prose_figures
+from indexer.extract.figures.tables import (APPEAL_COLUMNS, REQUEST_ROWS, Cell, Row, appeal_cells, html_rows,
                            indicator_readings, request_readings, split_wrapped, text_rows)
 
 FIGURES: dict[str, str] = {

@@ -18,8 +18,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .record import Report
-from .stats_numbers import cell_value
+from indexer.model.record import Report
+from indexer.extract.figures.numbers import cell_value
 
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .errors import GongkaiError
-from .normalize import fold
-from .sections import SLUGS
+from indexer.errors import GongkaiError
+from indexer.text.normalize import fold
+from indexer.extract.sections import SLUGS
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32

@@ -43,7 +43,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import COLUMN, ID, TEXT, Schema
 from whoosh.writing import NO_MERGE
 
-from .analysis import bigrams, gram_set, word_tokens
+from indexer.text.analysis import bigrams, gram_set, word_tokens
 
 COMMON_SHARE = 0.2  # a word in more than this share of sections does not rank (see scoring_query)
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults: scores are the ones Whoosh would give

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .record import Section
+from indexer.model.record import Section
 
 # The canonical sections (REPORTS.md, "Canonical sections"), in report order, with their labels.
 LABELS: dict[str, str] = {

@@ -6,10 +6,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import GongkaiError, ReportReadError
-from .extract import extract_report
-from .reading import SUFFIXES
-from .record import Report
+from indexer.errors import GongkaiError, ReportReadError
+from indexer.extract.report import extract_report
+from indexer.extract.reading import SUFFIXES
+from indexer.model.record import Report
 
 
 @dataclass

@@ -9,9 +9,9 @@ import sys
 
 import click
 
-from ..errors import GongkaiError
-from ..indexing import DEFAULT_INDEX_DIR
-from ..search import MAX_PER_PAGE, SearchRequest, open_index
+from indexer.errors import GongkaiError
+from indexer.indexing.build import DEFAULT_INDEX_DIR
+from indexer.search.service import MAX_PER_PAGE, SearchRequest, open_index
 
 _MARK = re.compile(r"</?mark>")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import index_cmd, inspect_cmd, search_cmd, serve_cmd, stats_cmd
+from gongkai.cli import index_cmd, inspect_cmd, search_cmd, serve_cmd, stats_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

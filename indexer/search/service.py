@@ -25,14 +25,14 @@ from heapq import nsmallest
 from pathlib import Path
 from typing import Any
 
-from . import engine
-from . import query as q
-from .errors import GongkaiError, NotFound
-from .highlight import passages as find_passages
-from .indexing import current_generation, figures_of, read_manifest
-from .analysis import index_signature, query_words
-from .normalize import fold
-from .record import Report
+from indexer.backends.whoosh import engine_old as engine
+from indexer.search import query as q
+from indexer.errors import GongkaiError, NotFound
+from indexer.search.highlight import passages as find_passages
+from indexer.indexing.build import current_generation, figures_of, read_manifest
+from indexer.text.analysis import index_signature, query_words
+from indexer.text.normalize import fold
+from indexer.model.record import Report
 
 FACETS = q.FACET_FIELDS
 MAX_PER_PAGE = 1000
@@ -124,7 +124,7 @@ class _Generation:
 
 
 def _known_figures() -> list[str]:
-    from . import stats
+    from indexer.extract import figures as stats
 
     return list(getattr(stats, "FIGURES", ()))
 

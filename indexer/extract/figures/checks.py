@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .stats_tables import PERSON_COLUMNS, Cell, RowReading
+from indexer.extract.figures.tables import PERSON_COLUMNS, Cell, RowReading
 
 RESULT_KEYS = ["requests_granted", "requests_partly_granted", "requests_refused",
                "requests_unable", "requests_not_processed", "requests_other"]

@@ -31,14 +31,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import engine
-from .analysis import index_signature
-from .corpus import Skipped, is_candidate, iter_files
-from .errors import GongkaiError, ReportReadError
-from .extract import extract_report
-from .normalize import normalize
-from .record import Report
-from .stats import figures_in
+from indexer.backends.whoosh import engine_old as engine
+from indexer.text.analysis import index_signature
+from indexer.extract.corpus import Skipped, is_candidate, iter_files
+from indexer.errors import GongkaiError, ReportReadError
+from indexer.extract.report import extract_report
+from indexer.text.normalize import normalize
+from indexer.model.record import Report
+from indexer.extract.figures import figures_in
 
 DEFAULT_INDEX_DIR = "var/index"
 KEEP_GENERATIONS = 2  # the live one and the one before (a web worker may still be reading it)

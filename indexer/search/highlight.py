@@ -18,7 +18,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from .normalize import is_han, normalize
+from indexer.text.normalize import is_han, normalize
 
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _SPACES = re.compile(r"\s+")

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .record import Report
-from .stats_numbers import CN_DIGITS, DIGITS, is_count_at, number_value
+from indexer.model.record import Report
+from indexer.extract.figures.numbers import CN_DIGITS, DIGITS, is_count_at, number_value
 
 N = rf"(?P<n>[{DIGITS}]+|[{CN_DIGITS}]+)(?P<approx>余|多)?"
 _CLAUSE = r"[^。；;\n]"  # stay inside one clause: a pattern never spans two statements

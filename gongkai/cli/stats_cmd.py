@@ -11,10 +11,10 @@ from typing import Any
 
 import click
 
-from ..corpus import Skipped, extract_all
-from ..errors import GongkaiError
-from ..record import Report
-from ..stats import FIGURES, MAIN_FIGURES, figures_in
+from indexer.extract.corpus import Skipped, extract_all
+from indexer.errors import GongkaiError
+from indexer.model.record import Report
+from indexer.extract.figures import FIGURES, MAIN_FIGURES, figures_in
 
 COLUMNS = ["report_id", "agency", "year", "province", "city", *MAIN_FIGURES, "flags"]
 

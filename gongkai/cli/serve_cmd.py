@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import GongkaiError
+from indexer.errors import GongkaiError
 
 _HINT = "build it first: gongkai index corpus --index-dir {dir}"
 
@@ -31,7 +31,7 @@ def command(host: str, port: int, index_dir: str, threads: int) -> None:
         _fail(f"no index at {index_dir}; " + _HINT.format(dir=index_dir))
     import waitress
 
-    from indexer.search import open_index
+    from indexer.search.service import open_index
     from webui import create_app
 
     try:
