@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -42,8 +43,12 @@ BAD = ["year:abc", "foo:bar", "a" * 600, "requests_received:>x"]
 
 
 def build(index_dir: str) -> None:
-    subprocess.run([str(ROOT / ".venv/bin/gongkai"), "index", "corpus", "--index-dir", index_dir,
-                    "--full"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    # The command line of the code under ROOT (it moved from indexer.cli to gongkai.cli).
+    main = ("try:\n from indexer.cli import main\nexcept ImportError:\n from gongkai.cli import main\n"
+            "main()")
+    subprocess.run([sys.executable, "-c", main, "index", "corpus", "--index-dir", index_dir,
+                    "--full", "--procs", "1"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                   env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 def dump(index_dir: str) -> dict[str, object]:
@@ -89,7 +94,7 @@ def main() -> int:
     parser.add_argument("--no-build", action="store_true")
     args = parser.parse_args()
     if not args.no_build:
-        build(args.index_dir)
+        build(args.index_dir)  # one process: Whoosh numbers sections in the order they come
     data = dump(args.index_dir)
     Path(args.out).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0),
                               encoding="utf-8")

@@ -37,7 +37,7 @@ def report():
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory) -> Path:
     """A directory holding a full index of the real corpus (built once per session)."""
-    from indexer.indexing.build import build_index
+    from indexer.indexing import build_index
 
     path = tmp_path_factory.mktemp("index")
     build_index([CORPUS], path)
@@ -47,7 +47,7 @@ def index_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def index(index_dir):
     """`open_index(index_dir)`: the search interface over the real corpus."""
-    from indexer.search.service import open_index
+    from indexer.search import open_index
 
     opened = open_index(index_dir)
     yield opened

@@ -9,16 +9,26 @@ import os
 import shutil
 import signal
 import time
-from functools import partial
+from functools import partialmethod
 from pathlib import Path
 
 import pytest
 
-from indexer.backends.whoosh import engine_old as engine
-from indexer.text.analysis import index_signature
+from indexer.backends.whoosh import WhooshBackend
+from indexer.backends.whoosh import writer as whoosh_writer
 from indexer.errors import GongkaiError
-from indexer.indexing.build import build_index, current_generation, read_manifest
-from indexer.search.service import SearchRequest, open_index
+from indexer.indexing import build_index
+from indexer.search import SearchRequest, open_index
+from indexer.store import Store
+
+
+def current_generation(index_dir):
+    generation = Store(index_dir).current()
+    return generation.path if generation else None
+
+
+def read_manifest(generation):
+    return json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
 
 FILES = ["education/000_34846fc542f213aa.txt", "education/001_b8557501b183c911.txt",
          "sanming/sanming-2006885.txt", "putian/putian-1440005.txt",
@@ -47,14 +57,15 @@ def total(index_dir, q: str) -> int:
 def test_full_corpus_manifest(index_dir):
     gen = current_generation(index_dir)
     manifest = read_manifest(gen)
-    assert manifest["signature"] == index_signature()
+    assert manifest["signature"] == WhooshBackend(index_dir).signature
     assert len(manifest["reports"]) == 258
     assert len(manifest["files"]) == 258  # SOURCES.md is skipped by suffix, never read
     assert manifest["files"]["education/001_b8557501b183c911.txt"]["report_id"] == \
         "001_b8557501b183c911"
     assert len(list((gen / "records").glob("*.json"))) == 258
-    assert {p.name for p in gen.iterdir()} >= {"whoosh", "records", "manifest.json", "texts.bin",
-                                               "grams.bin", "grams.idx"}
+    assert {p.name for p in gen.iterdir()} == {"whoosh", "records", "manifest.json"}
+    assert {p.name for p in (gen / "whoosh").iterdir()} == {"words", "texts.bin", "grams.bin",
+                                                           "grams.idx"}
 
 
 def test_first_run_summary(small_corpus, tmp_path):
@@ -155,7 +166,8 @@ def test_no_index_and_missing_paths_are_clear_errors(tmp_path):
 
 def test_commits_in_several_segments_score_like_one(tmp_path, monkeypatch, index, corpus_dir):
     """Large runs commit every SEGMENT_DOCS sections, unmerged: scores must not move."""
-    monkeypatch.setattr(engine, "add_documents", partial(engine.add_documents, segment_docs=300))
+    monkeypatch.setattr(whoosh_writer.WhooshWriter, "add_sections",
+                        partialmethod(whoosh_writer.WhooshWriter.add_sections, segment_docs=300))
     build_index([corpus_dir], tmp_path / "ix")   # 1,900 sections: seven commits
     segmented = open_index(tmp_path / "ix")
     try:

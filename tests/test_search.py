@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from indexer.text.analysis import word_tokens
 from indexer.errors import GongkaiError, NotFound
-from indexer.indexing.build import section_docs
+from indexer.indexing.workers import section_docs
 from indexer.text.normalize import fold, is_han
-from indexer.search.service import SearchRequest, section_anchors
+from indexer.search import SearchRequest
+from indexer.search.passages import section_anchors
 
 ALL = 1000  # per_page large enough for every report of the corpus
 
@@ -30,11 +31,11 @@ def ids(result) -> set[str]:
 @pytest.fixture(scope="module")
 def records(index):
     """report_id -> (Report, the folded text each section is matched against), for brute-force
-    comparisons: a section's text runs GRAM_EXTENSION characters into the next section."""
+    comparisons: a section's text runs TEXT_OVERLAP characters into the next section."""
     out = {}
     for row in index.reports():
-        report = index.get_report(row["report_id"])
-        out[row["report_id"]] = (report, [doc["text"] for doc in section_docs(report)])
+        report = index.get_report(row.report_id)
+        out[row.report_id] = (report, [doc.text for doc in section_docs(report)])
     return out
 
 
@@ -110,7 +111,7 @@ def test_field_syntax_in_queries(index, records):
 def test_figure_filter(index, records):
     def received(r):
         fig = r.stats.get("requests_received")
-        return fig.get("value") if isinstance(fig, dict) else None
+        return fig.value if fig else None
 
     expected = {rid for rid, (r, _s) in records.items()
                 if isinstance(received(r), int) and received(r) > 10}
@@ -227,17 +228,20 @@ def test_sort_by_year(index):
 
 # --- passages --------------------------------------------------------------------------------
 
-def test_hit_shape_and_links(index):
-    hit = search(index, '"湘桥"')["hits"][0]
+def test_hit_shape_and_anchors(index):
+    """Results carry section anchors and the terms to mark; the web UI builds the URLs."""
+    result = search(index, '"湘桥"')
+    assert result["terms"] == ["湘桥"]
+    hit = result["hits"][0]
     assert hit["report_id"] == "001_b8557501b183c911"
-    assert hit["url"] == "/reports/001_b8557501b183c911"
     assert set(hit) == {"report_id", "source", "title", "agency", "year", "region", "score",
-                        "url", "passages"}
+                        "passages"}
     assert set(hit["region"]) == {"province", "city", "county"}
     assert 1 <= len(hit["passages"]) <= 3
+    anchors = section_anchors(s.slug for s in index.get_report(hit["report_id"]).sections)
     for p in hit["passages"]:
-        assert set(p) == {"section", "heading", "url", "html"}
-        assert p["url"].startswith("/reports/001_b8557501b183c911#" + p["section"])
+        assert set(p) == {"section", "heading", "anchor", "html"}
+        assert p["anchor"] in anchors and p["anchor"].startswith(p["section"])
         assert "<mark>湘桥</mark>" in p["html"]
 
 
@@ -298,10 +302,12 @@ def test_filters_or_within_a_facet_and_across_facets(index, records):
 def test_overall_facets_and_reports(index):
     facets = index.facets()
     assert sum(f["count"] for f in facets["year"]) == 258 - sum(
-        1 for r in index.reports() if r["year"] is None)
-    assert len(index.reports()) == 258
-    assert set(index.reports()[0]) == {"report_id", "source", "title", "agency", "year",
-                                       "region", "stats"}
+        1 for r in index.reports() if r.year is None)
+    assert len(index.reports()) == index.size() == 258
+    first = index.reports()[0]   # records without their text, by source
+    assert (first.source, first.text, first.agency) == (
+        "education/000_34846fc542f213aa.txt", "", "江北区教育局")
+    assert first.sections == index.get_report(first.report_id).sections
 
 
 def test_get_report(index):

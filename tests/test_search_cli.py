@@ -22,11 +22,11 @@ def test_search_json_is_the_search_result(index_dir, index):
     result = run("search", '"湘桥"', "--index-dir", str(index_dir), "--json")
     assert result.exit_code == 0
     data = json.loads(result.output)
-    assert list(data) == ["query", "total", "page", "per_page", "hits", "facets"]
+    assert list(data) == ["query", "total", "page", "per_page", "hits", "facets", "terms"]
     assert (data["query"], data["total"], data["page"], data["per_page"]) == ('"湘桥"', 1, 1, 10)
     assert data["hits"][0]["report_id"] == "001_b8557501b183c911"
     assert data["hits"][0]["passages"][0]["html"].count("<mark>湘桥</mark>") >= 1
-    from indexer.search.service import SearchRequest
+    from indexer.search import SearchRequest
     assert data == json.loads(json.dumps(index.search(SearchRequest(q='"湘桥"'))))
 
 

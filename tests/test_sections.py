@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.extract.corpus import Skipped, extract_all
-from indexer.extract.sections import SLUGS, expected_sections, split_sections
+from indexer.extract.sections import expected_sections, split_sections
+from indexer.model.vocabulary import SECTION_SLUGS as SLUGS
 
 EDU = {
     "jiangbei": "education/000_34846fc542f213aa.txt",

@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from indexer.extract.report import extract_report
 from indexer.model.record import Region, Report, Section
-from indexer.extract.figures import DERIVED, FIGURES, MAIN_FIGURES, extract_stats
+from indexer.extract.figures import DERIVED, extract_stats
+from indexer.model.record import Flag
+from indexer.model.vocabulary import FIGURE_LABELS as FIGURES, MAIN_FIGURES
 from indexer.extract.figures.numbers import find_counts
 from indexer.extract.figures.tables import REQUEST_ROWS
 
@@ -20,16 +22,16 @@ def check(report: Report, key: str, value: int, evidence: str, *, section: str |
           approx: bool = False, words: bool = False) -> None:
     """A figure has the value, its span holds the evidence, and the flags are as expected."""
     fig = report.stats[key]
-    assert fig["value"] == value, (key, fig)
-    assert evidence in report.text[fig["start"]:fig["end"]], (key, report.text[fig["start"]:fig["end"]])
-    assert fig["approx"] is approx
-    assert fig["stated_in_words"] is words
+    assert fig.value == value, (key, fig)
+    assert evidence in report.text[fig.start:fig.end], (key, report.text[fig.start:fig.end])
+    assert fig.approx is approx
+    assert fig.stated_in_words is words
     if section is not None:
-        assert fig["section"] == section
+        assert fig.section == section
 
 
 def figures(report: Report) -> dict[str, int]:
-    return {k: v["value"] for k, v in report.stats.items() if not k.startswith("_")}
+    return {k: v.value for k, v in report.stats.items()}
 
 
 # --- the five education-bureau reports -------------------------------------------------------
@@ -82,7 +84,7 @@ def test_yinzhou_2019_table_breaks_its_own_rule(report):
     check(r, "requests_total", 6, "6")          # the 总计 column as printed, not corrected
     assert "requests_partly_granted" not in r.stats  # every cell of the row is empty
     assert "requests_carried_forward" not in r.stats
-    rules = {f["rule"]: f for f in r.stats["_flags"]}
+    rules = {f.rule: vars(f) for f in r.flags}
     assert rules["row_sum"]["values"] == {"row": "requests_total", "columns": [66], "total": 6}
     assert rules["results_sum"]["values"]["requests_total"] == 6
     assert sum(v for k, v in rules["results_sum"]["values"].items() if k != "requests_total") == 3
@@ -105,7 +107,7 @@ def test_putian_2017_prose_count(report):
 
 def test_putian_2009_indicator_table(report):
     r = report("putian/putian-1082203.txt")
-    assert r.stats["proactive_published"]["source"] == "table-indicator"
+    assert r.stats["proactive_published"].source == "table-indicator"
     check(r, "proactive_published", 36, "36")
     for key in ("requests_received", "requests_total", "requests_granted",
                 "requests_partly_granted", "requests_refused", "reconsiderations", "lawsuits"):
@@ -121,12 +123,11 @@ def test_putian_2019_table(report):
                 "unable_not_exist": 146}
     for key, value in expected.items():
         check(r, key, value, str(value) if key not in DERIVED else "", section="requests")
-    assert r.stats["requests_refused"]["derived"] == [k for k in FIGURES if k.startswith("refused_")]
+    assert r.stats["requests_refused"].derived == [k for k in FIGURES if k.startswith("refused_")]
     # 287 + 24 + 2 + 0 + 1 = 314 in the applicant columns, 315 in 总计: flagged, kept as printed.
-    assert r.stats["_flags"] == [{
-        "rule": "row_sum",
-        "message": "予以公开：申请人各列 287 + 24 + 2 + 0 + 1 = 314，但总计栏为 315",
-        "values": {"row": "requests_granted", "columns": [287, 24, 2, 0, 1], "total": 315}}]
+    assert r.flags == [Flag(
+        "row_sum", "予以公开：申请人各列 287 + 24 + 2 + 0 + 1 = 314，但总计栏为 315",
+        {"row": "requests_granted", "columns": [287, 24, 2, 0, 1], "total": 315})]
 
 
 def test_putian_2021_table(report):
@@ -135,9 +136,9 @@ def test_putian_2021_table(report):
                        "requests_total": 4, "requests_carried_forward": 0,
                        "other_no_correction": 0, "reconsiderations": 0}.items():
         check(r, key, value, str(value))
-    assert r.stats["requests_unable"]["value"] == 1
-    assert r.stats["lawsuits"]["value"] == 0
-    assert "_flags" not in r.stats
+    assert r.stats["requests_unable"].value == 1
+    assert r.stats["lawsuits"].value == 0
+    assert r.flags == []
 
 
 def test_sanming_2021_wrapped_values(report):
@@ -147,9 +148,9 @@ def test_sanming_2021_wrapped_values(report):
     check(r, "requests_total", 162, "1\n62")
     check(r, "unable_not_exist", 28, "28")
     check(r, "requests_granted", 99, "99")
-    assert r.stats["requests_refused"]["value"] == 24
-    assert r.stats["requests_other"]["value"] == 3
-    assert "_flags" not in r.stats
+    assert r.stats["requests_refused"].value == 24
+    assert r.stats["requests_other"].value == 3
+    assert r.flags == []
 
 
 def test_pingtan_html_table(report):
@@ -159,10 +160,10 @@ def test_pingtan_html_table(report):
                        "requests_total": 81, "reconsiderations": 2, "lawsuits_direct": 5,
                        "lawsuits_after_reconsideration": 2}.items():
         check(r, key, value, str(value))
-        assert r.stats[key]["source"] == "html"
-    assert r.stats["lawsuits"]["value"] == 7
-    assert r.stats["requests_refused"]["value"] == 5
-    assert "_flags" not in r.stats
+        assert r.stats[key].source == "html"
+    assert r.stats["lawsuits"].value == 7
+    assert r.stats["requests_refused"].value == 5
+    assert r.flags == []
 
 
 def test_pingtan_numbers_only_in_html(report):
@@ -177,7 +178,7 @@ def test_pingtan_numbers_only_in_html(report):
 
 def test_pingtan_2011_indicator_table_in_html(report):
     r = report("pingtan/pingtan-80678.html")
-    assert r.stats["proactive_published"]["source"] == "html-indicator"
+    assert r.stats["proactive_published"].source == "html-indicator"
     check(r, "proactive_published", 425, "425")
     check(r, "reconsiderations", 0, "0")
 
@@ -196,13 +197,11 @@ def test_every_figure_points_at_its_evidence(corpus_dir):
         if not isinstance(r, Report):
             continue
         for key, fig in r.stats.items():
-            if key.startswith("_"):
-                continue
             assert key in FIGURES
-            assert 0 <= fig["start"] < fig["end"] <= len(r.text)
-            span = r.text[fig["start"]:fig["end"]]
-            if not fig.get("derived") and not fig["stated_in_words"] and fig["value"]:
-                assert str(fig["value"]) in span.replace("\n", ""), (r.source, key, span)
+            assert 0 <= fig.start < fig.end <= len(r.text)
+            span = r.text[fig.start:fig.end]
+            if not fig.derived and not fig.stated_in_words and fig.value:
+                assert str(fig.value) in span.replace("\n", ""), (r.source, key, span)
 
 
 # --- properties ------------------------------------------------------------------------------
@@ -248,12 +247,12 @@ def test_flags_never_change_values(rows):
     text = "\n".join(lines)
     r = Report("t", "t.txt", None, None, None, None, None, Region(), text,
                [Section("requests", "", 0, len(text))])
-    stats = extract_stats(r)
+    stats, flags = extract_stats(r)
     for key, cells in rows.items():
-        assert stats[key]["value"] == cells[-1]
-    broken = {f["values"].get("row") for f in stats.get("_flags", []) if f["rule"] == "row_sum"}
+        assert stats[key].value == cells[-1]
+    broken = {f.values.get("row") for f in flags if f.rule == "row_sum"}
     assert broken == {k for k, cells in rows.items() if sum(cells[:-1]) != cells[-1]}
-    balance = [f for f in stats.get("_flags", []) if f["rule"] == "balance"]
+    balance = [f for f in flags if f.rule == "balance"]
     v = {k: c[-1] for k, c in rows.items()}
     consistent = (v["requests_received"] + v["requests_carried_over"]
                   == v["requests_total"] + v["requests_carried_forward"])

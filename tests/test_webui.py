@@ -9,11 +9,11 @@ from urllib.parse import quote
 
 import pytest
 
-from indexer.search.service import SearchRequest
+from indexer.search import SearchRequest
 from conftest import facet_rows, fetch_page as page
 from webui import create_app
 from webui.marking import term_spans
-from indexer.search.service import section_anchors
+from indexer.search.passages import query_terms, section_anchors
 
 JIANGBEI = "000_34846fc542f213aa"   # 江北区教育局 2016, 宁波市
 XIANGQIAO = "001_b8557501b183c911"  # 潮州市湘桥区教育局 2017
@@ -169,7 +169,7 @@ def test_report_page_has_metadata_toc_and_section_anchors(client, index):
 def test_report_from_a_search_marks_the_terms(client, index):
     report = index.get_report(JIANGBEI)
     html = page(client, f"/reports/{JIANGBEI}?q=" + quote("教育局 -收费"))
-    expected = term_spans(report.text, "教育局")
+    expected = term_spans(report.text, query_terms("教育局"))
     assert len(expected) == report.text.count("教育局") == html.count("<mark>教育局</mark>")
     assert f"已标出检索词“教育局 -收费”：共 {len(expected)} 处。" in html
 
@@ -178,16 +178,15 @@ def test_report_figures_link_to_their_evidence_and_flags_show_as_warnings(client
     report = index.get_report(YINZHOU)
     html = page(client, f"/reports/{YINZHOU}")
     fig = report.stats["requests_received"]
-    assert fig["value"] == 3
+    assert fig.value == 3
     assert '<tr data-key="requests_received">\n            <td>本年新收申请</td>' in html
     assert '<td class="num"><a href="#fig-requests_received">3</a>' in html
-    assert f'<span class="fig" id="fig-requests_received">{report.text[fig["start"]:fig["end"]]}</span>' in html
-    figures = [k for k in report.stats if not k.startswith("_") and isinstance(report.stats[k], dict)
-               and report.stats[k].get("start") is not None]
-    assert sorted(re.findall(r'id="fig-([a-z_]+)"', html)) == sorted(figures)
+    assert f'<span class="fig" id="fig-requests_received">{report.text[fig.start:fig.end]}</span>' in html
+    assert sorted(re.findall(r'id="fig-([a-z_]+)"', html)) == sorted(report.stats)
     warnings = re.search(r'<div class="notice warning" role="note">(.*?)</div>', html, re.S)[1]
-    for flag in report.stats["_flags"]:
-        assert f"<li>{flag['message']}</li>" in unescape(warnings)
+    assert len(report.flags) == 3
+    for flag in report.flags:
+        assert f"<li>{flag.message}</li>" in unescape(warnings)
 
 
 def test_unknown_report_is_a_404_page(client):
@@ -224,11 +223,23 @@ def test_agency_page_lists_its_reports_by_year(client):
 
 # --- JSON API ---------------------------------------------------------------------------------
 
-def test_api_search_is_exactly_the_library_result(client, index):
+def test_api_search_is_the_library_result_with_urls(client, index):
+    """The API is the library's result, with URLs where the library gives section anchors."""
     response = client.get("/api/search?q=" + quote("教育局") + "&city=" + quote("宁波市") + "&per_page=5&sort=year")
     assert response.status_code == 200 and response.mimetype == "application/json"
     expected = index.search(SearchRequest(q="教育局", filters={"city": ["宁波市"]}, per_page=5, sort="year"))
-    assert response.get_json() == json.loads(json.dumps(expected))
+    data = response.get_json()
+    assert list(data) == ["query", "total", "page", "per_page", "hits", "facets"]
+    assert {k: data[k] for k in ("query", "total", "page", "per_page", "facets")} == \
+        json.loads(json.dumps({k: expected[k] for k in ("query", "total", "page", "per_page", "facets")}))
+    assert len(data["hits"]) == len(expected["hits"]) == data["total"] == 2
+    for got, hit in zip(data["hits"], expected["hits"]):
+        assert got["url"] == f"/reports/{hit['report_id']}"
+        assert {k: v for k, v in got.items() if k not in ("url", "passages")} == \
+            json.loads(json.dumps({k: v for k, v in hit.items() if k != "passages"}))
+        assert [(p["section"], p["heading"], p["url"], p["html"]) for p in got["passages"]] == [
+            (p["section"], p["heading"], f"/reports/{hit['report_id']}#{p['anchor']}", p["html"])
+            for p in hit["passages"]]
     assert "教育局" in response.get_data(as_text=True)  # not \u-escaped
 
 

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gongkai.cli import main
-from gongkai.cli.stats_cmd import COLUMNS
-from indexer.extract.figures import FIGURES
+from indexer.model.figures_table import COLUMNS
+from indexer.model.vocabulary import FIGURE_LABELS as FIGURES
 from conftest import facet_rows, fetch_page as page
 from webui.chart import MAX_LINES, line_chart, nice_scale
 from webui.stats import SORT_COLUMNS

@@ -12,9 +12,9 @@ from werkzeug.datastructures import MultiDict
 
 from webui import create_app
 from webui.facets import build_facets
-from webui.marking import query_terms, term_spans
+from webui.marking import term_spans
 from webui.reader import render_span, report_sections
-from indexer.search.service import section_anchors
+from indexer.search.passages import query_terms, section_anchors
 from webui.urls import SearchState
 
 JIANGBEI = "education/000_34846fc542f213aa.txt"
@@ -81,14 +81,14 @@ def test_query_terms_leave_out_operators_fields_and_exclusions():
 
 def test_terms_are_marked_across_crawler_line_breaks(report):
     rep = report(JIANGBEI)
-    spans = term_spans(rep.text, '"江北区教育局"')
+    spans = term_spans(rep.text, query_terms('"江北区教育局"'))
     assert spans and all(rep.text[s:e].replace("\n", "").replace(" ", "") == "江北区教育局"
                          for s, e in spans)
 
 
 def test_report_sections_cover_the_text_with_marks(ctx, report):
     rep = report(JIANGBEI)
-    marks = term_spans(rep.text, '"教育局"')
+    marks = term_spans(rep.text, query_terms('"教育局"'))
     sections = report_sections(rep, marks)
     assert [s["anchor"] for s in sections] == section_anchors(s.slug for s in rep.sections)
     body = "".join(str(s["html"]) for s in sections)
@@ -113,7 +113,7 @@ def test_rendered_text_is_escaped_and_complete(text, q, figs):
     """For any text, query and figure spans: stripping our tags and unescaping gives the text back."""
     figures = [(min(a, b), max(a, b), f"k{i}") for i, (a, b) in enumerate(figs)
                if min(a, b) < max(a, b) <= len(text)]
-    out = str(render_span(text, 0, len(text), figures, term_spans(text, q)))
+    out = str(render_span(text, 0, len(text), figures, term_spans(text, query_terms(q))))
     stripped = re.sub(r'</?mark>|<span class="fig" id="fig-k\d">|</span>', "", out)
     assert "<" not in stripped and ">" not in stripped
     assert html.unescape(stripped) == text

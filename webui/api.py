@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, jsonify, request
+
+from indexer.errors import GongkaiError
 
 from .index import get_index
 from .search import search_request
-from .urls import SearchState
+from .urls import SearchState, report_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 @bp.route("/search")
 def search():
-    """Exactly the `gongkai search --json` object for the same parameters."""
+    """The library's search result for the same parameters, with the URLs of reports and of the
+    sections passages come from (the terms to mark are in the report URLs' `?q=`)."""
     state = SearchState.from_args(request.args)
     per_page = request.args.get("per_page", "10")
     if not per_page.isdigit() or not 1 <= int(per_page) <= 1000:
-        from indexer.errors import GongkaiError
-
         raise GongkaiError("per_page 必须是 1 到 1000 之间的整数。")
-    return jsonify(get_index().search(search_request(state, int(per_page))))
+    result = get_index().search(search_request(state, int(per_page)))
+    return jsonify({"query": result["query"], "total": result["total"], "page": result["page"],
+                    "per_page": result["per_page"], "hits": [_hit(h) for h in result["hits"]],
+                    "facets": result["facets"]})
+
+
+def _hit(hit: dict[str, Any]) -> dict[str, Any]:
+    rid = hit["report_id"]
+    out = {k: v for k, v in hit.items() if k != "passages"}
+    out["url"] = report_url(rid)
+    out["passages"] = [{"section": p["section"], "heading": p["heading"],
+                        "url": report_url(rid, anchor=p["anchor"]), "html": p["html"]}
+                       for p in hit["passages"]]
+    return out
 
 
 @bp.route("/reports/<report_id>")

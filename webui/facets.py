@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .labels import FACET_LABELS, FACET_NAMES, SECTION_LABELS, value_label
+from .labels import FACET_LABELS, FACETS, SECTION_LABELS, value_label
 from .urls import SearchState
 
 _SECTION_ORDER = {slug: i for i, slug in enumerate(SECTION_LABELS)}
@@ -26,7 +26,7 @@ def _order(name: str) -> Callable[[dict[str, Any]], Any]:
 def build_facets(counts: dict[str, list[dict[str, Any]]], state: SearchState) -> list[dict[str, Any]]:
     """`[{name, label, results: [{value, label, count, toggle_url, selected}], selected_count}]`."""
     facets = []
-    for name in FACET_NAMES:
+    for name in FACETS:
         rows = {str(r["value"]): r["count"] for r in counts.get(name, []) if r.get("value") not in (None, "")}
         # A selected value always shows, so it can be switched off, even when nothing matches it.
         for value in state.filters.get(name, ()):

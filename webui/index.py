@@ -21,7 +21,7 @@ def get_index():
         with _lock:
             index = app.extensions.get("gongkai_index")
             if index is None:
-                from indexer.search.service import open_index
+                from indexer.search import open_index
 
                 index = open_index(app.config["INDEX_DIR"])
                 app.extensions["gongkai_index"] = index

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import re
 
-from indexer.search.service import FACETS
-from indexer.extract.sections import LABELS
+from indexer.model.vocabulary import FACET_LABELS, FACETS, FIGURE_LABELS, SECTION_LABELS
 
-SECTION_LABELS: dict[str, str] = LABELS
-
-FACET_LABELS: dict[str, str] = {
-    "agency": "机关", "year": "年度", "section": "章节", "province": "省份", "city": "城市",
-}
-
-FACET_NAMES: tuple[str, ...] = FACETS
+__all__ = ["FACET_LABELS", "FACETS", "SECTION_LABELS"]
 
 SORT_LABELS: dict[str, str] = {"relevance": "相关度", "year": "年度"}
 
@@ -37,10 +30,8 @@ def value_label(facet: str, value) -> str:
 
 
 def figure_label(key: str) -> str:
-    """The Chinese label of a statistics key, from the stats module when it has one."""
-    from indexer.extract import figures as stats
-
-    return getattr(stats, "FIGURES", {}).get(key, key)
+    """The Chinese label of a statistics key (the key itself when unknown)."""
+    return FIGURE_LABELS.get(key, key)
 
 
 def chinese_date(value: str | None) -> str:

@@ -14,31 +14,24 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from indexer.model.record import Report
-from indexer.search.service import section_anchors
-from indexer.extract.figures import figures_in
+from indexer.search.passages import section_anchors
 
 from .labels import figure_label, section_label
 
 
 def figures_of(report: Report) -> list[dict[str, Any]]:
-    """The figures of `report.stats` with label and evidence span (flags, keys starting `_`, excluded)."""
+    """The figures of `report.stats` with label and evidence span (anchored when the span lies
+    in the text)."""
     figures = []
-    for key, fig in figures_in(report.stats).items():
-        fig = fig if isinstance(fig, dict) else {"value": fig}
-        start, end = fig.get("start"), fig.get("end")
-        has_span = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(report.text)
-        figures.append({"key": key, "label": figure_label(key), "value": fig.get("value"),
-                        "section": fig.get("section"), "approx": bool(fig.get("approx")),
-                        "stated_in_words": bool(fig.get("stated_in_words")),
-                        "start": start if has_span else None, "end": end if has_span else None,
+    for key, fig in report.stats.items():
+        has_span = 0 <= fig.start < fig.end <= len(report.text)
+        figures.append({"key": key, "label": figure_label(key), "value": fig.value,
+                        "section": fig.section, "approx": fig.approx,
+                        "stated_in_words": fig.stated_in_words,
+                        "start": fig.start if has_span else None,
+                        "end": fig.end if has_span else None,
                         "anchor": f"fig-{key}" if has_span else None})
     return figures
-
-
-def flags_of(report: Report) -> list[str]:
-    """Warnings the statistics carry (`_flags`), as messages."""
-    flags = report.stats.get("_flags") or []
-    return [str(f.get("message", f)) if isinstance(f, dict) else str(f) for f in flags]
 
 
 def _nested(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indexer.search.service import SearchRequest
+from indexer.search import SearchRequest
 
 from .urls import SearchState
 

@@ -3,8 +3,9 @@
 `/stats` shows one row per report (the columns of `gongkai stats`), filtered by the search page's
 facets (several values of one facet = OR) and sorted by any column (empty cells always last).
 `?chart=<figure>` adds a line chart of that figure over the years for the agencies in the table.
-`/api/stats` and `/stats.csv` give the same rows for the same URL parameters; the rows come from
-`gongkai.cli.stats_cmd.stats_row`, so the CSV is the one `gongkai stats --csv` writes.
+`/api/stats` and `/stats.csv` give the same rows for the same URL parameters; rows, columns and CSV
+come from `indexer.model.figures_table`, so the CSV is the one `gongkai stats --csv` writes, and the
+reports and facet counts from the search library's facet engine (`Index.select`).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from gongkai.cli.stats_cmd import COLUMNS, coverage, render_csv, stats_row
 from indexer.errors import GongkaiError
+from indexer.model.figures_table import COLUMNS, coverage, render_csv, stats_row
+from indexer.model.record import Report
+from indexer.model.vocabulary import FIGURE_LABELS, MAIN_FIGURES, REPORT_FACETS
 from indexer.search.query import year_values
-from indexer.model.record import Region, Report
-from indexer.extract.figures import FIGURES, MAIN_FIGURES, figures_in
 
 from .chart import MAX_LINES, line_chart
 from .facets import build_facets
@@ -29,9 +30,9 @@ from .urls import SearchState, agency_url, read_filters, report_url
 
 bp = Blueprint("stats", __name__)
 
-FILTERS = ("agency", "year", "province", "city")
+FILTERS = REPORT_FACETS
 COLUMN_LABELS: dict[str, str] = {"agency": "机关", "year": "年度", "region": "地区",
-                                 **{key: FIGURES[key] for key in MAIN_FIGURES}, "flags": "提示"}
+                                 **{key: FIGURE_LABELS[key] for key in MAIN_FIGURES}, "flags": "提示"}
 SORT_COLUMNS = tuple(COLUMN_LABELS)
 # Text columns read A→Z first; numbers biggest first, which is what one sorts them for.
 _ASCENDING = {"agency", "region"}
@@ -61,8 +62,8 @@ class StatsState(SearchState):
         if order and order not in ("asc", "desc"):
             raise GongkaiError(f"排序方向只能是 asc（升序）或 desc（降序），而不是「{order}」。")
         chart = args.get("chart", "").strip()
-        if chart and chart not in FIGURES:
-            raise GongkaiError(f"没有「{chart}」这项统计数字。可以画图的统计数字：{'、'.join(FIGURES)}。")
+        if chart and chart not in FIGURE_LABELS:
+            raise GongkaiError(f"没有「{chart}」这项统计数字。可以画图的统计数字：{'、'.join(FIGURE_LABELS)}。")
         return cls(filters=filters, column=column, order=order, chart=chart)
 
     @property
@@ -95,54 +96,13 @@ class StatsState(SearchState):
     def without_filters_url(self) -> str:
         return replace(self, filters={}).url()
 
-    def year_filter(self) -> set[int] | None:
-        values = self.filters.get("year")
-        return None if values is None else {int(y) for v in values for y in year_values(v)}
-
-
-def as_report(summary: dict[str, Any]) -> Report:
-    """A report of the index listing as a `Report` (without text) for the `gongkai stats` row code."""
-    region = summary.get("region") or {}
-    return Report(report_id=summary["report_id"], source=summary.get("source", ""),
-                  title=summary.get("title"), agency=summary.get("agency"), year=summary.get("year"),
-                  published=None, url=None, text="", sections=[], stats=summary.get("stats") or {},
-                  region=Region(province=region.get("province"), city=region.get("city"),
-                                county=region.get("county"), adcode=region.get("adcode")))
-
-
-def _facet_values(report: Report) -> dict[str, Any]:
-    return {"agency": report.agency, "year": report.year, "province": report.region.province,
-            "city": report.region.city}
-
-
-def _matches(values: dict[str, Any], filters: dict[str, set], skip: str = "") -> bool:
-    return all(values[name] in allowed for name, allowed in filters.items() if name != skip)
-
-
-def select(reports: list[Report], state: StatsState) -> tuple[list[Report], dict[str, list]]:
-    """The reports passing the filters, and facet counts (a facet's counts ignore its own filter)."""
-    filters: dict[str, set] = {name: set(values) for name, values in state.filters.items()}
-    if "year" in filters:
-        filters["year"] = state.year_filter() or set()
-    counts: dict[str, dict[Any, int]] = {name: {} for name in FILTERS}
-    chosen = []
-    for report in reports:
-        values = _facet_values(report)
-        for name in FILTERS:
-            if values[name] is not None and _matches(values, filters, skip=name):
-                counts[name][values[name]] = counts[name].get(values[name], 0) + 1
-        if _matches(values, filters):
-            chosen.append(report)
-    return chosen, {name: [{"value": v, "count": c} for v, c in found.items()]
-                    for name, found in counts.items()}
-
 
 def _sort_value(report: Report, row: dict[str, Any], column: str) -> Any:
     if column == "region":
         return region_label({"province": report.region.province, "city": report.region.city,
                              "county": report.region.county}) or None
     if column == "flags":
-        return len(report.stats.get("_flags") or [])
+        return len(report.flags)
     return row[column]
 
 
@@ -163,17 +123,14 @@ def _figure_cells(report: Report) -> list[dict[str, Any]]:
     cells = []
     for key in MAIN_FIGURES:
         fig = report.stats.get(key)
-        fig = fig if isinstance(fig, dict) else ({"value": fig} if fig is not None else None)
-        has_span = bool(fig) and isinstance(fig.get("start"), int) and isinstance(fig.get("end"), int)
-        cells.append({"key": key, "value": fig.get("value") if fig else None,
-                      "approx": bool(fig and fig.get("approx")),
-                      "link": report_url(report.report_id, anchor=f"fig-{key}") if has_span else None})
+        cells.append({"key": key, "value": fig.value if fig else None,
+                      "approx": bool(fig and fig.approx),
+                      "link": report_url(report.report_id, anchor=f"fig-{key}") if fig else None})
     return cells
 
 
 def _flags(report: Report) -> list[dict[str, Any]]:
-    return [f if isinstance(f, dict) else {"rule": "", "message": str(f), "values": {}}
-            for f in report.stats.get("_flags") or []]
+    return [vars(f) for f in report.flags]
 
 
 def _region_text(report: Report) -> str:
@@ -188,14 +145,14 @@ def chart_of(reports: list[Report], state: StatsState) -> dict[str, Any] | None:
     series: dict[str, dict[int, Any]] = {}
     for report in sorted(reports, key=lambda r: r.source):
         fig = report.stats.get(state.chart)
-        value = fig.get("value") if isinstance(fig, dict) else fig
+        value = fig.value if fig else None
         if report.agency and report.year is not None and isinstance(value, (int, float)):
             # Two reports of one agency and year: the first (by file) is drawn.
             series.setdefault(report.agency, {}).setdefault(report.year, value)
     wanted = state.filters.get("agency")
     names = ([a for a in wanted if a in series] if wanted
              else sorted(series, key=lambda a: (-len(series[a]), a)))
-    label = FIGURES[state.chart]
+    label = FIGURE_LABELS[state.chart]
     chart = line_chart([(a, series[a]) for a in names[:MAX_LINES]],
                        title=f"{label}（按年度）", y_label=label)
     chart.update(key=state.chart, agencies=len(names), capped=len(names) > MAX_LINES,
@@ -204,9 +161,9 @@ def chart_of(reports: list[Report], state: StatsState) -> dict[str, Any] | None:
 
 
 def _rows(state: StatsState) -> tuple[list[tuple[Report, dict[str, Any]]], dict[str, list], int]:
-    reports = [as_report(s) for s in get_index().reports()]
-    chosen, counts = select(reports, state)
-    return ordered(chosen, state), counts, len(reports)
+    index = get_index()
+    chosen, counts = index.select(state.filters)
+    return ordered(chosen, state), counts, index.size()
 
 
 @bp.route("/stats")
@@ -224,7 +181,7 @@ def index():
                 "arrow": ("↓" if state.descending else "↑") if key == state.column else ""}
                for key, label in COLUMN_LABELS.items()]
     return render_template("stats.html", state=state, rows=rows, total=total, facets=facets,
-                           columns=columns, figures=FIGURES, chart=chart_of([r for r, _ in pairs], state),
+                           columns=columns, figures=FIGURE_LABELS, chart=chart_of([r for r, _ in pairs], state),
                            facet_labels=FACET_LABELS, value_label=value_label,
                            csv_url=state.url("stats.csv"), api_url=state.url("stats.api"))
 
@@ -246,9 +203,9 @@ def api():
     pairs, _counts, total = _rows(state)
     rows = []
     for report, row in pairs:
-        figures = {key: {"value": fig.get("value"), "approx": bool(fig.get("approx")),
+        figures = {key: {"value": fig.value, "approx": fig.approx,
                          "url": report_url(report.report_id, anchor=f"fig-{key}")}
-                   for key, fig in figures_in(report.stats).items() if isinstance(fig, dict)}
+                   for key, fig in report.stats.items()}
         rows.append({**row, "url": report_url(report.report_id), "figures": figures,
                      "flag_details": _flags(report)})
     return jsonify({"reports": len(rows), "of": total, "filters": dict(state.filters),

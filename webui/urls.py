@@ -13,7 +13,7 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import url_for
 
-from .labels import FACET_NAMES
+from .labels import FACETS
 
 SORTS = ("relevance", "year")
 
@@ -40,7 +40,7 @@ class SearchState:
     @classmethod
     def from_args(cls, args) -> "SearchState":
         """Read the state from a request's MultiDict; bad page/sort values fall back to defaults."""
-        filters = read_filters(args, FACET_NAMES)
+        filters = read_filters(args, FACETS)
         try:
             page = max(1, int(args.get("page", "1")))
         except ValueError:
@@ -54,7 +54,7 @@ class SearchState:
         pairs: list[tuple[str, str]] = []
         if self.q:
             pairs.append(("q", self.q))
-        for name in FACET_NAMES:
+        for name in FACETS:
             pairs.extend((name, v) for v in self.filters.get(name, ()))
         if self.sort != "relevance":
             pairs.append(("sort", self.sort))
@@ -95,7 +95,7 @@ class SearchState:
 
     def selected(self) -> list[tuple[str, str]]:
         """(facet, value) pairs currently selected, in facet order."""
-        return [(name, v) for name in FACET_NAMES for v in self.filters.get(name, ())]
+        return [(name, v) for name in FACETS for v in self.filters.get(name, ())]
 
     def request_filters(self) -> dict[str, list]:
         """Filters as the library's SearchRequest takes them (years as integers when numeric)."""

@@ -7,14 +7,16 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request
 
 from indexer.errors import GongkaiError
+from indexer.model.record import Report
+from indexer.search.passages import query_terms
 
 from .facets import build_facets
 from .index import get_index
 from .labels import FACET_LABELS, SORT_LABELS, chinese_date, region_label, section_label, value_label
 from .marking import term_spans
-from .reader import figures_of, flags_of, report_sections
+from .reader import figures_of, report_sections
 from .search import PER_PAGE, search_request
-from .urls import SearchState, agency_url, anchor_of, report_url
+from .urls import SearchState, agency_url, report_url
 
 bp = Blueprint("views", __name__)
 
@@ -30,14 +32,14 @@ def home():
     index = get_index()
     state = SearchState()
     return render_template("home.html", state=state, facets=build_facets(index.facets(), state),
-                           report_count=len(index.reports()))
+                           report_count=index.size())
 
 
 def _decorate(hit: dict[str, Any], q: str) -> dict[str, Any]:
     """A hit with the page's links and labels (report link carries the query to mark)."""
-    passages = [dict(p, label=section_label(p.get("section")),
-                     link=report_url(hit["report_id"], q, anchor_of(p.get("url")) or p.get("section", "")))
-                for p in hit.get("passages", [])]
+    passages = [dict(p, label=section_label(p["section"]),
+                     link=report_url(hit["report_id"], q, p["anchor"]))
+                for p in hit["passages"]]
     return dict(hit, link=report_url(hit["report_id"], q), region_text=region_label(hit.get("region")),
                 passages=passages)
 
@@ -64,20 +66,27 @@ def report(report_id: str):
     """The whole report: metadata, table of contents, sections with anchors, figures, flags."""
     record = get_index().get_report(report_id)
     q = request.args.get("q", "").strip()
-    marks = term_spans(record.text, q) if q else []
+    marks = term_spans(record.text, query_terms(q)) if q else []
     region = {"province": record.region.province, "city": record.region.city,
               "county": record.region.county}
     return render_template("report.html", report=record, q=q, marks=len(marks),
                            sections=report_sections(record, marks), figures=figures_of(record),
-                           flags=flags_of(record), region_text=region_label(region),
+                           flags=[f.message for f in record.flags], region_text=region_label(region),
                            published=chinese_date(record.published),
                            agency_link=agency_url(record.agency) if record.agency else None)
 
 
-def _by_agency(reports: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def _listing(report: Report) -> dict[str, Any]:
+    """What the agency pages show of a report."""
+    return {"report_id": report.report_id, "source": report.source, "title": report.title,
+            "year": report.year, "link": report_url(report.report_id),
+            "region_text": region_label(vars(report.region))}
+
+
+def _by_agency(reports: list[Report]) -> dict[str, list[dict[str, Any]]]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for r in reports:
-        groups.setdefault(r.get("agency") or "", []).append(r)
+        groups.setdefault(r.agency or "", []).append(_listing(r))
     return groups
 
 
@@ -85,17 +94,17 @@ def _by_agency(reports: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]
 def agencies():
     """Every agency with its region and a row of years: which reports exist."""
     reports = get_index().reports()
-    years = sorted({r["year"] for r in reports if r.get("year") is not None})
+    years = sorted({r.year for r in reports if r.year is not None})
     rows = []
     for name, group in sorted(_by_agency(reports).items(), key=lambda kv: (kv[0] == "", kv[0])):
         cells = {}
         for r in group:
-            cells.setdefault(r.get("year"), []).append(dict(r, link=report_url(r["report_id"])))
+            cells.setdefault(r["year"], []).append(r)
         rows.append({"name": name, "link": agency_url(name) if name else None,
-                     "region_text": region_label(group[0].get("region")), "count": len(group),
+                     "region_text": group[0]["region_text"], "count": len(group),
                      "cells": cells})
     return render_template("agencies.html", rows=rows, years=years, report_count=len(reports),
-                           show_unknown=any(r.get("year") is None for r in reports))
+                           show_unknown=any(r.year is None for r in reports))
 
 
 @bp.route("/agencies/<path:name>")
@@ -104,9 +113,7 @@ def agency(name: str):
     group = _by_agency(get_index().reports()).get(name)
     if not group:
         abort(404, f"没有找到机关「{name}」。")
-    group = sorted(group, key=lambda r: (r.get("year") is None, -(r.get("year") or 0), r["report_id"]))
-    items = [dict(r, link=report_url(r["report_id"]), region_text=region_label(r.get("region")))
-             for r in group]
+    items = sorted(group, key=lambda r: (r["year"] is None, -(r["year"] or 0), r["report_id"]))
     return render_template("agency.html", name=name, reports=items,
                            region_text=items[0]["region_text"],
                            search_link=SearchState(filters={"agency": (name,)}).url())

@@ -7,8 +7,9 @@ import sys
 import click
 from tqdm import tqdm
 
-from indexer.errors import GongkaiError
-from indexer.indexing.build import DEFAULT_INDEX_DIR, build_index
+from gongkai.cli.errors import user_errors
+from indexer.indexing import build_index
+from indexer.store import DEFAULT_INDEX_DIR
 
 
 @click.command("index")
@@ -33,13 +34,11 @@ def command(paths: tuple[str, ...], index_dir: str, full: bool, procs: int | Non
         bar.refresh()
 
     try:
-        summary = build_index(list(paths) or ["corpus"], index_dir, procs=procs, full=full,
-                              progress=bar.update, on_total=on_total)
-    except GongkaiError as exc:
+        with user_errors():
+            summary = build_index(list(paths) or ["corpus"], index_dir, procs=procs, full=full,
+                                  progress=bar.update, on_total=on_total)
+    finally:
         bar.close()
-        click.echo(f"Error: {exc.message}", err=True)
-        sys.exit(2)
-    bar.close()
     kind = "full build" if summary.full else "update"
     click.echo(f"{summary.reports} reports, {summary.sections} sections in {index_dir} "
                f"({kind}: {summary.added} new or changed, {summary.unchanged} unchanged, "

@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 
 import click
 
+from gongkai.cli.errors import user_errors
+from indexer.errors import GongkaiError
 from indexer.extract.corpus import Skipped, corpus_root, extract_all
-from indexer.errors import GongkaiError, ReportReadError
 from indexer.extract.report import extract_report
 from indexer.model.record import Report
-from indexer.extract.sections import LABELS as SECTION_LABELS
-from indexer.extract.figures import figures_in
-
-
-
-def fail(message: str) -> None:
-    """Print a user-facing error and exit with code 2."""
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(2)
+from indexer.model.vocabulary import SECTION_LABELS
 
 
 def region_label(report: Report) -> str:
@@ -50,14 +42,12 @@ def print_summary_of(report: Report) -> None:
         heading = s.heading.replace("\n", " ")[:60] or "(no heading)"
         click.echo(f"  {s.slug:<10} {SECTION_LABELS.get(s.slug, ''):<6} "
                    f"{s.start:>6}-{s.end:<6} {heading}")
-    if report.stats:
-        figures = figures_in(report.stats)
-        click.echo(f"stats    {len(figures)} figures")
-        for key, fig in figures.items():
-            value = fig.get("value") if isinstance(fig, dict) else fig
-            click.echo(f"  {key:<28} {value}")
-        for flag in report.stats.get("_flags", []):
-            click.echo(f"  ! {flag.get('message', flag)}")
+    if report.stats or report.flags:
+        click.echo(f"stats    {len(report.stats)} figures")
+        for key, fig in report.stats.items():
+            click.echo(f"  {key:<28} {fig.value}")
+        for flag in report.flags:
+            click.echo(f"  ! {flag.message}")
 
 
 def print_corpus_summary(paths: tuple[str, ...], as_json: bool) -> None:
@@ -73,9 +63,7 @@ def print_corpus_summary(paths: tuple[str, ...], as_json: bool) -> None:
         r = item
         kinds = [s.slug for s in r.sections]
         slugs.update(set(kinds))
-        for key, fig in figures_in(r.stats).items():
-            if (fig.get("value") if isinstance(fig, dict) else fig) is not None:
-                stat_keys[key] += 1
+        stat_keys.update(key for key, fig in r.stats.items() if fig.value is not None)
         for name, value in (("year", r.year), ("agency", r.agency), ("title", r.title),
                             ("province", r.region.province), ("city", r.region.city)):
             if value in (None, ""):
@@ -114,7 +102,7 @@ def print_corpus_summary(paths: tuple[str, ...], as_json: bool) -> None:
 @click.option("--tables", is_flag=True, help="With --json, include tables read from HTML markup.")
 def inspect_cmd(paths: tuple[str, ...], as_json: bool, summary: bool, tables: bool) -> None:
     """Show what extraction makes of report FILE(s), or of a corpus DIR with --summary."""
-    try:
+    with user_errors():
         if summary or any(Path(p).is_dir() for p in paths):
             print_corpus_summary(paths, as_json)
             return
@@ -127,5 +115,3 @@ def inspect_cmd(paths: tuple[str, ...], as_json: bool, summary: bool, tables: bo
                                       indent=1))
             else:
                 print_summary_of(report)
-    except (GongkaiError, ReportReadError) as exc:
-        fail(exc.message)

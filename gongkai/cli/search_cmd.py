@@ -9,9 +9,9 @@ import sys
 
 import click
 
-from indexer.errors import GongkaiError
-from indexer.indexing.build import DEFAULT_INDEX_DIR
-from indexer.search.service import MAX_PER_PAGE, SearchRequest, open_index
+from gongkai.cli.errors import user_errors
+from indexer.search import MAX_PER_PAGE, SearchRequest, open_index
+from indexer.store import DEFAULT_INDEX_DIR
 
 _MARK = re.compile(r"</?mark>")
 
@@ -65,19 +65,13 @@ def command(query: str, index_dir: str, agency: tuple[str, ...], year: tuple[str
     filters = {name: list(values) for name, values in (
         ("agency", agency), ("year", year), ("section", section), ("province", province),
         ("city", city)) if values}
-    try:
+    with user_errors(as_json):
         index = open_index(index_dir)
         try:
             result = index.search(SearchRequest(q=query, filters=filters, page=page,
                                                 per_page=per_page, sort=sort))
         finally:
             index.close()
-    except GongkaiError as exc:
-        if as_json:
-            click.echo(json.dumps({"error": {"message": exc.message}}, ensure_ascii=False))
-        else:
-            click.echo(f"Error: {exc.message}", err=True)
-        sys.exit(2)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
     else:

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
+from gongkai.cli.errors import user_errors
 from indexer.errors import GongkaiError
 
 _HINT = "build it first: gongkai index corpus --index-dir {dir}"
-
-
-def _fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(2)
 
 
 @click.command("serve")
@@ -27,17 +22,15 @@ def _fail(message: str) -> None:
               help="Worker threads.")
 def command(host: str, port: int, index_dir: str, threads: int) -> None:
     """Serve the search UI and /api on HOST:PORT from the index in INDEX_DIR."""
-    if not Path(index_dir).is_dir():
-        _fail(f"no index at {index_dir}; " + _HINT.format(dir=index_dir))
     import waitress
 
-    from indexer.search.service import open_index
+    from indexer.search import open_index
     from webui import create_app
 
-    try:
+    with user_errors(hint=_HINT.format(dir=index_dir)):
+        if not Path(index_dir).is_dir():
+            raise GongkaiError(f"no index at {index_dir}")
         index = open_index(index_dir)
-    except GongkaiError as exc:
-        _fail(f"{exc.message}; " + _HINT.format(dir=index_dir))
     app = create_app({"INDEX_DIR": index_dir})
     app.extensions["gongkai_index"] = index  # opened once per process, shared by all requests
     click.echo(f"gongkai: serving {index_dir} on http://{host}:{port}/ (Ctrl-C to stop)", err=True)

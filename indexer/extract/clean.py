@@ -21,7 +21,7 @@ _BYLINE = re.compile(
     r"字号[：:]?\s*(?:[大中小]\s*){3}\|?"
     r"|【浏览字体[：:]?[^\n】]*】?"
     r"|相关链接[：:]?\s*-->"
-    r"|^\s*当前位置[：:][^\n]{0,60}$", re.M)
+    r"|^\s*当前位置[：:][^\n]{0,60}$", re.MULTILINE)
 _HEAD_WINDOW = 1500          # bylines further in are report text, not page chrome
 _TITLE = re.compile(r"(?:\d{4}\s*年|年度|年报).*(?:报告|年报|提纲)|(?:报告|年报)\s*$")
 # Lines between a title and the byline that are byline furniture, not report text.

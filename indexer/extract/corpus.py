@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.errors import GongkaiError, ReportReadError
-from indexer.extract.report import extract_report
 from indexer.extract.reading import SUFFIXES
+from indexer.extract.report import extract_report
 from indexer.model.record import Report
 
 

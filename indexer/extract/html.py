@@ -1,9 +1,10 @@
 """HTML report pages -> Document: the article body as lines of text, tables as rows of cells.
 
-Government sites wrap the report in a known content container (TRS_Editor, article_content, ...);
+The page is parsed with BeautifulSoup (lxml). Government sites wrap the report in a known content container (TRS_Editor, article_content, ...);
 when none is present the block with the most non-link Chinese text wins. Block elements become
 line breaks, table rows become one line with tab-separated cells, and every cell's span in the
-output text is recorded so statistics read from a cell can point back at it.
+output text is recorded so statistics read from a cell can point back at it. The page's
+``<meta>`` tags (ArticleTitle, PubDate, ContentSource, Url, SiteName) fill the header.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from indexer.extract.reading import Document
+from indexer.extract.document import HAN, Document, decode_lines
 from indexer.model.record import TableCell
 
 CONTAINERS = ("TRS_Editor", "article_content", "xl_article", "zn_article", "Custom_UnionStyle",
@@ -23,7 +24,6 @@ BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section",
 SKIP = {"script", "style", "noscript", "iframe", "form", "button", "select", "nav", "footer",
         "header"}
 _SPACE = re.compile(r"[ \t\u00a0\u3000]+")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 class _Writer:
@@ -49,12 +49,12 @@ class _Writer:
 def _content_root(soup: BeautifulSoup) -> Tag:
     for name in CONTAINERS:
         found = soup.find(class_=name)
-        if isinstance(found, Tag) and len(_HAN.findall(found.get_text())) > 100:
+        if isinstance(found, Tag) and len(HAN.findall(found.get_text())) > 100:
             return found
     best, best_score = soup.body or soup, 0
     for tag in soup.find_all(["div", "td", "article", "section"]):
-        own = len(_HAN.findall(tag.get_text()))
-        links = sum(len(_HAN.findall(a.get_text())) for a in tag.find_all("a"))
+        own = len(HAN.findall(tag.get_text()))
+        links = sum(len(HAN.findall(a.get_text())) for a in tag.find_all("a"))
         score = own - 3 * links
         if score > best_score * 1.0 and own > 0:
             best, best_score = tag, score
@@ -78,21 +78,7 @@ def _walk(node: Tag, out: _Writer, tables: list[list[list[TableCell]]]) -> None:
         if not isinstance(child, Tag) or child.name in SKIP:
             continue
         if child.name == "table":
-            out.newline()
-            rows: list[list[TableCell]] = []
-            for tr in child.find_all("tr"):
-                cells = [c for c in tr.find_all(["td", "th"]) if c.find_parent("tr") is tr]
-                row: list[TableCell] = []
-                for i, cell in enumerate(cells):
-                    if i:
-                        out.write("\t")
-                    value = _inline_text(cell)
-                    row.append(TableCell(value, out.length, out.length + len(value)))
-                    out.write(value)
-                if row:
-                    rows.append(row)
-                    out.newline()
-            tables.append(rows)
+            tables.append(_write_table(child, out))
             continue
         block = child.name in BLOCKS
         if block:
@@ -104,18 +90,53 @@ def _walk(node: Tag, out: _Writer, tables: list[list[list[TableCell]]]) -> None:
             out.newline()
 
 
+def _write_table(table: Tag, out: _Writer) -> list[list[TableCell]]:
+    """Write a table one line per row, cells separated by a tab; the cells with their spans."""
+    out.newline()
+    rows: list[list[TableCell]] = []
+    for tr in table.find_all("tr"):
+        cells = [c for c in tr.find_all(["td", "th"]) if c.find_parent("tr") is tr]
+        row: list[TableCell] = []
+        for i, cell in enumerate(cells):
+            if i:
+                out.write("\t")
+            value = _inline_text(cell)
+            row.append(TableCell(value, out.length, out.length + len(value)))
+            out.write(value)
+        if row:
+            rows.append(row)
+            out.newline()
+    return rows
+
+
 def _meta(soup: BeautifulSoup, name: str) -> str:
     tag = soup.find("meta", attrs={"name": name})
     return (tag.get("content") or "").strip() if isinstance(tag, Tag) else ""
 
 
-def html_document(markup: str, path: Path) -> Document:
+def looks_like_html(text: str) -> bool:
+    """Whether decoded text is an HTML page, whatever its file suffix."""
+    return text.lstrip()[:200].lower().startswith(("<!doctype html", "<html"))
+
+
+def read_html_file(data: bytes, path: Path, name: str) -> Document:
+    """An ``.html`` file's bytes as a Document."""
+    text, encoding = decode_lines(data, name)
+    return html_document(text, path, encoding)
+
+
+def html_document(markup: str, path: Path, encoding: str = "utf-8") -> Document:
     """Parse an HTML report page into a Document (body text, header from <meta>, tables)."""
     soup = BeautifulSoup(markup, "lxml")
     out, tables = _Writer(), []
     _walk(_content_root(soup), out, tables)
-    raw = out.text()
-    # Strip trailing spaces per line and collapse blank runs, shifting the cell offsets to match.
+    text = _strip_lines(out.text(), tables)
+    return Document(path=path, text=text, header=_header(soup), tables=tables, encoding=encoding,
+                    kind="html")
+
+
+def _strip_lines(raw: str, tables: list[list[list[TableCell]]]) -> str:
+    """Strip spaces around each line and drop blank lines, shifting the cell offsets to match."""
     lines, shift, new_parts = raw.split("\n"), [], []
     pos = new_pos = 0
     for line in lines:
@@ -126,7 +147,6 @@ def html_document(markup: str, path: Path) -> Document:
             new_parts.append(stripped)
             new_pos += len(stripped) + 1
         pos += len(line) + 1
-    text = "\n".join(new_parts)
     for table in tables:
         for row in table:
             for cell in row:
@@ -135,12 +155,16 @@ def html_document(markup: str, path: Path) -> Document:
                         cell.start += delta
                         cell.end += delta
                         break
+    return "\n".join(new_parts)
+
+
+def _header(soup: BeautifulSoup) -> dict[str, str]:
+    """The header keys the page's <meta> tags (or its <title>) fill."""
     title = _meta(soup, "ArticleTitle")
     if not title and soup.title and soup.title.string:
         title = soup.title.string.strip().split("_")[0].strip()
-    header = {k: v for k, v in {
+    return {k: v for k, v in {
         "title": title, "published": _meta(soup, "PubDate"),
         "publisher": _meta(soup, "ContentSource"), "url": _meta(soup, "Url"),
         "site": _meta(soup, "SiteName"),
     }.items() if v}
-    return Document(path=path, text=text, header=header, tables=tables, kind="html")

@@ -2,7 +2,7 @@
 
 `extract_report` reads a file (`reading`), trims web chrome (`clean`), finds title, agency and
 year (`metadata`), splits the canonical sections (`sections`), resolves the region (`regions`)
-and reads the statistics (`stats`). Each step is a function of plain data and can be tested alone.
+and reads the statistics (`figures`). Each step is a function of plain data and can be tested alone.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import hashlib
 import re
 from pathlib import Path
 
-from indexer.extract import clean
-from indexer.extract import metadata
-from indexer.extract import regions
-from indexer.extract import sections
-from indexer.extract import figures as stats
+from indexer.extract.clean import body_bounds
+from indexer.extract.figures import extract_stats
+from indexer.extract.metadata import extract_metadata
 from indexer.extract.reading import read_document
-from indexer.model.record import Report
+from indexer.extract.regions import resolve_region
+from indexer.extract.sections import split_sections
+from indexer.model.record import Report, TableCell
 
 _URL_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -48,23 +48,28 @@ def extract_report(path: str | Path, root: str | Path | None = None) -> Report:
     root_path = Path(root) if root is not None else None
     source = source_for(path, root_path)
     doc = read_document(path, display=source)
-    start, end = clean.body_bounds(doc.text)
+    start, end = body_bounds(doc.text)
     text = doc.text[start:end]
-    tables = doc.tables
+    tables = _tables_in_body(doc.tables, start, len(text))
+    meta = extract_metadata(text, doc.header)
+    outline = split_sections(text)
+    region = resolve_region(meta.agency, text, doc.header)
+    report = Report(
+        report_id=report_id_for(source), source=source, title=meta.title, agency=meta.agency,
+        year=meta.year, published=meta.published, url=meta.url, region=region, text=text,
+        sections=outline, tables=tables)
+    report.stats, report.flags = extract_stats(report)
+    return report
+
+
+def _tables_in_body(tables: list[list[list[TableCell]]], start: int,
+                    length: int) -> list[list[list[TableCell]]]:
+    """The table cells inside the body that starts at `start`, their spans moved to match it."""
     if start:
         for table in tables:
             for row in table:
                 for cell in row:
                     cell.start -= start
                     cell.end -= start
-    tables = [[[c for c in row if 0 <= c.start and c.end <= len(text)] for row in table]
-              for table in tables]
-    meta = metadata.extract_metadata(text, doc.header)
-    outline = sections.split_sections(text)
-    region = regions.resolve_region(meta.agency, text, doc.header)
-    report = Report(
-        report_id=report_id_for(source), source=source, title=meta.title, agency=meta.agency,
-        year=meta.year, published=meta.published, url=meta.url, region=region, text=text,
-        sections=outline, tables=tables)
-    report.stats = stats.extract_stats(report)
-    return report
+    return [[[c for c in row if 0 <= c.start and c.end <= length] for row in table]
+            for table in tables]

@@ -38,6 +38,35 @@ class TableCell:
 
 
 @dataclass
+class Figure:
+    """One figure a report gives: its value and the span of Report.text that states it."""
+
+    value: int | float
+    section: str | None      # slug of the section the evidence lies in
+    start: int               # Report.text[start:end] is the evidence
+    end: int
+    approx: bool = False     # stated as 余/多/约 (at least, about)
+    stated_in_words: bool = False   # 三十五件, 无 — not digits
+    source: str = ""         # html, table, html-indicator, table-indicator, prose
+    derived: list[str] | None = None   # the figures it is the sum of, when the report prints none
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        if self.derived is None:
+            data.pop("derived")
+        return data
+
+
+@dataclass
+class Flag:
+    """A rule of a report's own tables that its printed numbers break (numbers as printed)."""
+
+    rule: str                # balance, results_sum, appeal_sum, unreadable_row
+    message: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Report:
     """One annual report, as extracted from one file."""
 
@@ -51,13 +80,15 @@ class Report:
     region: Region
     text: str
     sections: list[Section]
-    stats: dict[str, Any] = field(default_factory=dict)
+    stats: dict[str, Figure] = field(default_factory=dict)
+    flags: list[Flag] = field(default_factory=list)
     # Tables from HTML markup: rows of cells. Not part of the JSON record by default.
     tables: list[list[list[TableCell]]] = field(default_factory=list, repr=False)
 
     def to_dict(self, with_tables: bool = False) -> dict[str, Any]:
         """The record as JSON-ready plain data."""
         data = asdict(self)
+        data["stats"] = {key: fig.to_dict() for key, fig in self.stats.items()}
         if not with_tables:
             data.pop("tables")
         return data
@@ -68,6 +99,8 @@ class Report:
         data = dict(data)
         data["region"] = Region(**data["region"])
         data["sections"] = [Section(**s) for s in data["sections"]]
+        data["stats"] = {key: Figure(**fig) for key, fig in data.get("stats", {}).items()}
+        data["flags"] = [Flag(**flag) for flag in data.get("flags", [])]
         data["tables"] = [[[TableCell(**c) for c in row] for row in table]
                           for table in data.get("tables", [])]
         return cls(**data)

@@ -6,7 +6,7 @@
     "政府信息公开"       the exact phrase (after folding: width, case, traditional/simplified)
     (申请 OR 复议) 公开  parentheses group
     agency:三明市  year:2016  year:2016-2019  section:requests  province:福建省  city:莆田市
-    requests_received:>0  :>=N  :<N  :<=N  :N  :N-M      (report figures, see indexer.stats)
+    requests_received:>0  :>=N  :<N  :<=N  :N  :N-M      (report figures, see indexer.model.vocabulary)
 
 Bad input gets a sensible reading where there is one (an unclosed quote or parenthesis closes at
 the end, a stray ``)`` is ignored, ``*`` and control characters are spaces) and a `GongkaiError`
@@ -20,12 +20,10 @@ from dataclasses import dataclass, field
 
 from indexer.errors import GongkaiError
 from indexer.text.normalize import fold
-from indexer.extract.sections import SLUGS
+from indexer.model.vocabulary import FACETS, FIGURE_KEYS, SECTION_SLUGS
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
-FACET_FIELDS = ("agency", "year", "section", "province", "city")
-SECTION_SLUGS = SLUGS
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f*?]")
 _FIELD = re.compile(r"^([a-z][a-z0-9_]*):(.*)$", re.S)
@@ -177,10 +175,10 @@ class _Parser:
         value = fold(raw).strip()
         if name in self.figures:
             return _figure(name, value)
-        if name not in FACET_FIELDS:
+        if name not in FACETS:
             example = "requests_received" if "requests_received" in self.figures else None
             figures = f"，或统计数字字段如 {example}:>0" if example else ""
-            raise GongkaiError(f"未知字段 '{name}:'（可用字段：{', '.join(FACET_FIELDS)}"
+            raise GongkaiError(f"未知字段 '{name}:'（可用字段：{', '.join(FACETS)}"
                                f"{figures}）")
         if not value:
             raise GongkaiError(f"'{name}:' 后面需要一个值，例如 {name}:{_EXAMPLES[name]}")
@@ -237,7 +235,7 @@ def _join(kind, items: list) -> Node | None:
     return items[0] if len(items) == 1 else kind(items)
 
 
-def parse(q: str, figures: frozenset[str] = frozenset()) -> Node | None:
+def parse(q: str, figures: frozenset[str] = frozenset(FIGURE_KEYS)) -> Node | None:
     """Parse a query string; None for a query with no terms (match everything)."""
     if len(q) > MAX_QUERY_CHARS:
         raise GongkaiError(

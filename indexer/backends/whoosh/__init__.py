@@ -1,0 +1,60 @@
+"""The embedded backend (the default): a Whoosh index of section words and bigram lists for exact
+matching, inside each generation of a `Store` directory.
+
+    schema.py     the section document and its analyzer (pickled into the index by Whoosh)
+    internals.py  the one place that reads Whoosh's private posting blocks
+    grams.py      texts and bigram lists for exact matching, written and read
+    writer.py     one indexing run's part of a generation
+    reader.py     an open generation: BM25 word scores, exact matches, records
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from indexer.backends.whoosh.reader import WhooshReader
+from indexer.backends.whoosh.writer import WhooshWriter
+from indexer.errors import GongkaiError
+from indexer.store import Generation, NewGeneration, Store
+from indexer.text.analysis import index_signature
+
+PART = "whoosh"  # the backend's directory inside a generation
+LAYOUT_VERSION = "1"  # bump when the files of PART change: forces a full build
+
+
+class WhooshBackend:
+    """An index directory read and written through the store's generations."""
+
+    def __init__(self, index_dir: str | Path):
+        self.store = Store(index_dir)
+        self.location = str(index_dir)
+        self.signature = f"{index_signature()}-whoosh{LAYOUT_VERSION}"
+        self._lock = threading.Lock()
+        self._reader: WhooshReader | None = None
+
+    def reader(self) -> WhooshReader:
+        """The live generation, opened; reopened when a run has published a new one."""
+        current = self.store.current()
+        if current is None:
+            raise GongkaiError(f"no index in {self.location}; run `gongkai index` first")
+        with self._lock:
+            if self._reader is None or self._reader.name != current.name:
+                self._reader = _open(current, self.signature)
+            return self._reader
+
+    def close(self) -> None:
+        with self._lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+
+    def writer(self, new: NewGeneration, previous: Generation | None, procs: int) -> WhooshWriter:
+        """The index part of a run: from `previous`'s (incremental) or empty (None: full)."""
+        return WhooshWriter(new.part(PART), previous.part(PART) if previous else None, procs=procs)
+
+
+def _open(generation: Generation, signature: str) -> WhooshReader:
+    manifest = generation.manifest()
+    generation.check_signature(manifest, signature)
+    return WhooshReader(generation, manifest, PART)

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from indexer.model.record import Flag
 from indexer.extract.figures.tables import PERSON_COLUMNS, Cell, RowReading
 
 RESULT_KEYS = ["requests_granted", "requests_partly_granted", "requests_refused",
                "requests_unable", "requests_not_processed", "requests_other"]
 
 
-def flag(rule: str, message: str, values: dict[str, Any]) -> dict[str, Any]:
+def flag(rule: str, message: str, values: dict[str, Any]) -> Flag:
     """One consistency flag: the rule broken, a readable message and the numbers as printed."""
-    return {"rule": rule, "message": message, "values": values}
+    return Flag(rule, message, values)
 
 
-def row_sum_flag(reading: RowReading, label: str) -> dict[str, Any] | None:
+def row_sum_flag(reading: RowReading, label: str) -> Flag | None:
     """自然人 + 法人或其他组织 … = 总计 for one row of the application table."""
     printed = reading.printed
     if len(printed) < 2:
@@ -35,7 +36,7 @@ def row_sum_flag(reading: RowReading, label: str) -> dict[str, Any] | None:
                 {"row": reading.key, "columns": shown, "total": total.value})
 
 
-def appeal_sum_flags(columns: list[Cell]) -> list[dict[str, Any]]:
+def appeal_sum_flags(columns: list[Cell]) -> list[Flag]:
     """结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计 for each of the three appeal groups."""
     flags = []
     names = ["行政复议", "未经复议直接起诉", "复议后起诉"]
@@ -49,7 +50,7 @@ def appeal_sum_flags(columns: list[Cell]) -> list[dict[str, Any]]:
     return flags
 
 
-def table_flags(values: dict[str, Any], empty: set[str]) -> list[dict[str, Any]]:
+def table_flags(values: dict[str, Any], empty: set[str]) -> list[Flag]:
     """The printed check 一 + 二 = 三（七）+ 四, and the results adding up to 三（七）总计.
 
     `values` are the figures as printed (derived sums included); a row of the table printed with

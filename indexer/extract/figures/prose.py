@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
-from indexer.model.record import Report
+from indexer.model.record import Figure, Report
 from indexer.extract.figures.numbers import CN_DIGITS, DIGITS, is_count_at, number_value
 
 N = rf"(?P<n>[{DIGITS}]+|[{CN_DIGITS}]+)(?P<approx>余|多)?"
@@ -63,12 +62,11 @@ RULES: list[Rule] = [
 
 
 def _figure(report: Report, value: int, start: int, end: int, section: str, *,
-            approx: bool = False, words: bool = False) -> dict[str, Any]:
-    return {"value": value, "section": section, "start": start, "end": end, "approx": approx,
-            "stated_in_words": words, "source": "prose"}
+            approx: bool = False, words: bool = False) -> Figure:
+    return Figure(value, section, start, end, approx=approx, stated_in_words=words, source="prose")
 
 
-def _read(report: Report, rule: Rule) -> dict[str, Any] | None:
+def _read(report: Report, rule: Rule) -> Figure | None:
     text = report.text
     for section in report.sections:
         if section.slug not in rule.sections:
@@ -88,9 +86,9 @@ def _read(report: Report, rule: Rule) -> dict[str, Any] | None:
     return None
 
 
-def prose_figures(report: Report) -> dict[str, Any]:
+def prose_figures(report: Report) -> dict[str, Figure]:
     """Figures found in the prose of the report's sections (a section read only for its own)."""
-    found: dict[str, Any] = {}
+    found: dict[str, Figure] = {}
     for rule in RULES:
         if rule.key not in found:
             fig = _read(report, rule)

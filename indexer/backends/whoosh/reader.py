@@ -1,0 +1,195 @@
+"""An open generation of the embedded index: BM25 word scores from Whoosh, exact matches from
+the bigram lists, records and summaries from the store."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from whoosh import index as whoosh_index
+
+from indexer.backends import SectionInfo
+from indexer.backends.whoosh.grams import GramLists
+from indexer.backends.whoosh.internals import blocks
+from indexer.backends.whoosh.writer import WORDS
+from indexer.errors import NotFound
+from indexer.model.record import Report
+from indexer.store import Generation
+
+COMMON_SHARE = 0.2  # a word in more than this share of sections does not rank (see word_scores)
+BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults: scores are the ones Whoosh would give
+WORD_CACHE = 8  # words whose scores stay in memory (a query reads each word twice)
+
+
+class WhooshReader:
+    """One generation, opened. Section numbers are Whoosh document numbers."""
+
+    def __init__(self, generation: Generation, manifest: dict[str, Any], part: str):
+        self.name = generation.name
+        self._generation = generation
+        self._summaries: dict[str, dict[str, Any]] = manifest["reports"]
+        self.ix = whoosh_index.open_dir(str(generation.part(part) / WORDS))
+        self._local = threading.local()
+        self._searchers: list[Any] = []
+        self._lock = threading.Lock()
+        self.grams = GramLists(generation.part(part))
+        reader = self.searcher.reader()
+        self.live: frozenset[int] = frozenset(reader.all_doc_ids())
+        self._sections: list[SectionInfo] = []
+        self._span: dict[int, tuple[int, int]] = {}
+        self._number_of_sid: dict[int, int] = {}
+        self._read_columns(reader)
+        self._norm = self._length_norms(reader.doc_count_all())
+        self._word_cache: OrderedDict[str, dict[int, float]] = OrderedDict()
+        # Searchers and mapped files are released when the reader is dropped (a re-index swapped
+        # in a new generation and the last search using this one let go of it), or at exit.
+        self._finalizer = weakref.finalize(self, _release, self._searchers, self._lock, self.grams)
+
+    def _read_columns(self, reader: Any) -> None:
+        if not self.live:
+            return
+        names = ("report_id", "section", "ordinal", "sid")
+        rcol, scol, ocol, icol = (list(reader.column_reader(name)) for name in names)
+        for docnum in sorted(self.live):
+            sid = icol[docnum]
+            self._sections.append(SectionInfo(docnum, rcol[docnum], scol[docnum], ocol[docnum]))
+            self._span[docnum] = self.grams.span(sid)
+            self._number_of_sid[sid] = docnum
+
+    def _length_norms(self, n: int) -> list[float]:
+        """BM25's length part of each section, as Whoosh's BM25F computes it per posting."""
+        searcher = self.searcher
+        avgfl = searcher.avg_field_length("words") or 1
+        length = searcher.doc_field_length
+        return [BM25_K1 * ((1 - BM25_B) + BM25_B * (length(d, "words", 1) or 1) / avgfl)
+                for d in range(n)]
+
+    @property
+    def searcher(self) -> Any:
+        """This thread's searcher (web workers are threads; a searcher is not shared)."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._local.searcher = self.ix.searcher()
+            with self._lock:
+                self._searchers.append(searcher)
+        return searcher
+
+    def close(self) -> None:
+        self._finalizer()
+
+    # --- SectionIndex ---------------------------------------------------------------------
+
+    def sections(self) -> Iterator[SectionInfo]:
+        return iter(self._sections)
+
+    def summaries(self) -> dict[str, dict[str, Any]]:
+        return self._summaries
+
+    def record(self, report_id: str) -> Report:
+        if report_id not in self._summaries:
+            raise NotFound(f"no report with id '{report_id}'")
+        return self._generation.read_record(report_id)
+
+    def word_scores(self, words: list[str]) -> dict[int, float] | None:
+        """BM25 over the words as whole words; None when no word occurs as a word.
+
+        Words found in more than COMMON_SHARE of the sections are left out when rarer ones are
+        there: they barely move BM25 next to a rarer word. A query of common words alone ranks by
+        its rarest one. Several words: Whoosh's Or, the sum of the scores of the words a section
+        holds."""
+        searcher = self.searcher
+        freqs = {w: searcher.doc_frequency("words", w) for w in dict.fromkeys(words)}
+        freqs = {w: f for w, f in freqs.items() if f}
+        if not freqs:
+            return None
+        limit = COMMON_SHARE * max(1, searcher.doc_count())
+        chosen = [w for w, f in freqs.items() if f <= limit] or [min(freqs, key=freqs.get)]
+        if len(chosen) == 1:
+            return self._word(chosen[0])
+        scored = [self._word(word) for word in chosen]
+        total = dict(scored[0])
+        for scores in scored[1:]:
+            get = total.get
+            total.update([(d, get(d, 0.0) + score) for d, score in scores.items()])
+        return dict(sorted(total.items()))
+
+    def _word(self, word: str) -> dict[int, float]:
+        """BM25 score of every live section holding `word` as a word, in docnum order.
+
+        The same score Whoosh's BM25F gives (same formula, statistics and encoded lengths),
+        computed over postings read a block at a time (`internals.blocks`): scoring through
+        Whoosh's matchers costs ~13 us per section in Python, and a common word is in most."""
+        with self._lock:
+            if word in self._word_cache:
+                self._word_cache.move_to_end(word)
+                return self._word_cache[word]
+        out = self._postings_scores(word)
+        with self._lock:
+            self._word_cache[word] = out
+            while len(self._word_cache) > WORD_CACHE:
+                self._word_cache.popitem(last=False)
+        return out
+
+    def _postings_scores(self, word: str) -> dict[int, float]:
+        searcher = self.searcher
+        out: dict[int, float] = {}
+        if not searcher.doc_frequency("words", word):
+            return out
+        idf, k, norm = searcher.idf("words", word), BM25_K1 + 1, self._norm
+        for sub, offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            if ("words", word) not in reader:
+                continue
+            for ids, weights in blocks(reader.postings("words", word)):
+                if offset:
+                    ids = [d + offset for d in ids]
+                out.update(zip(ids, [idf * ((w * k) / (w + norm[d])) for d, w in zip(ids, weights)]))
+        if len(self.live) < len(norm):  # postings still list deleted sections
+            out = {d: v for d, v in out.items() if d in self.live}
+        return out
+
+    def exact(self, folded: str) -> set[int]:
+        """Sections whose folded text contains `folded` verbatim (see `grams`)."""
+        if not folded:
+            return set()
+        if len(folded) == 1:
+            return self._verified(folded, self.live)
+        rarest = self.grams.rarest(folded)
+        if rarest is None:
+            return set()
+        candidates = self._numbers(self.grams.sids(rarest[0]))
+        if len(folded) == 2:
+            return candidates
+        # Narrow by more bigrams while a list costs less to decode (C speed, ~0.1 us an id)
+        # than the `find`s it saves (~1 us a candidate, in a Python loop).
+        for gram in rarest[1:4]:
+            if self.grams.size(gram) > 8 * len(candidates):
+                break
+            candidates &= self._numbers(self.grams.sids(gram))
+        sure: set[int] = set()
+        if self.searcher.doc_frequency("words", folded):  # held as a word: no check needed
+            sure = candidates.intersection(self._word(folded))
+            candidates -= sure
+        return sure | self._verified(folded, candidates)
+
+    def _numbers(self, sids: Iterable[int]) -> set[int]:
+        """Section numbers of section ids, at C speed; deleted sections are dropped."""
+        numbers = set(map(self._number_of_sid.get, sids))
+        numbers.discard(None)
+        return numbers
+
+    def _verified(self, folded: str, candidates: Iterable[int]) -> set[int]:
+        pattern = folded.encode("utf-8")
+        find, span = self.grams.texts.find, self._span
+        return {d for d in candidates if find(pattern, *span[d]) >= 0}
+
+
+def _release(searchers: list[Any], lock: threading.Lock, grams: GramLists) -> None:
+    with lock:
+        for searcher in searchers:
+            searcher.close()
+        searchers.clear()
+    grams.close()

@@ -1,0 +1,59 @@
+"""The table of figures: one row per report (identity, region, the main figures, flags), its
+columns, per-figure coverage, and the CSV and plain-text forms `gongkai stats` and /stats share."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from indexer.model.record import Report
+from indexer.model.vocabulary import FIGURE_KEYS, FIGURE_LABELS, MAIN_FIGURES
+
+COLUMNS = ["report_id", "agency", "year", "province", "city", *MAIN_FIGURES, "flags"]
+
+
+def stats_row(report: Report) -> dict[str, Any]:
+    """One report as a flat row: identity, region, the main figures (None when not given)."""
+    row: dict[str, Any] = {"report_id": report.report_id, "agency": report.agency,
+                           "year": report.year, "province": report.region.province,
+                           "city": report.region.city}
+    for key in MAIN_FIGURES:
+        fig = report.stats.get(key)
+        row[key] = fig.value if fig else None
+    row["flags"] = ";".join(f.rule for f in report.flags)
+    return row
+
+
+def coverage(reports: Iterable[Report]) -> dict[str, int]:
+    """How many reports give each figure."""
+    counts: Counter[str] = Counter()
+    for report in reports:
+        counts.update(report.stats.keys())
+    return {key: counts[key] for key in FIGURE_KEYS}
+
+
+def render_csv(rows: list[dict[str, Any]]) -> str:
+    """CSV with a UTF-8 BOM so Excel opens the Chinese text correctly."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return "\ufeff" + out.getvalue()
+
+
+def render_table(rows: list[dict[str, Any]]) -> str:
+    """A plain-text table with short column names."""
+    lines = ["\t".join(COLUMNS)]
+    for row in rows:
+        lines.append("\t".join("" if row[c] is None else str(row[c]) for c in COLUMNS))
+    return "\n".join(lines)
+
+
+def render_coverage(counts: dict[str, int], total: int) -> str:
+    """Per-figure coverage, one line per figure."""
+    lines = [f"coverage over {total} reports:"]
+    lines += [f"  {key:<32} {n:>4}  {FIGURE_LABELS[key]}" for key, n in counts.items()]
+    return "\n".join(lines)

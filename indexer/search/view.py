@@ -1,0 +1,96 @@
+"""What search derives once from an open index: sections by report and slug, per-report facet
+values and figures, the year order — lookups that make each search set operations at C speed."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from indexer.backends import SectionIndex
+from indexer.model.record import Report
+from indexer.model.vocabulary import FIGURE_KEYS, REPORT_FACETS
+
+
+class IndexView:
+    """An open index and its lookups (built when a reader is first used, dropped with it)."""
+
+    def __init__(self, index: SectionIndex):
+        self.index = index
+        self.summaries: dict[str, dict[str, Any]] = index.summaries()
+        self._sections(index)
+        self._reports()
+        self.record = lru_cache(maxsize=256)(index.record)
+
+    def _sections(self, index: SectionIndex) -> None:
+        self.doc_report: dict[int, str] = {}
+        self.doc_section: dict[int, str] = {}
+        self.doc_ordinal: dict[int, int] = {}
+        self.report_docs: dict[str, list[int]] = {}
+        self.section_docs: dict[str, set[int]] = {}
+        for number, rid, slug, ordinal in index.sections():
+            self.doc_report[number], self.doc_section[number] = rid, slug
+            self.doc_ordinal[number] = ordinal
+            self.report_docs.setdefault(rid, []).append(number)
+            self.section_docs.setdefault(slug, set()).add(number)
+        self.live: frozenset[int] = frozenset(self.doc_report)
+        # (report, slug) of each section as one int, report number * key_base + slug number:
+        # sets of them are built and counted at C speed (tuples would be hashed every time).
+        self.slugs = sorted(self.section_docs)
+        self.key_base = max(1, len(self.slugs))
+        slug_number = {slug: i for i, slug in enumerate(self.slugs)}
+        self.report_ids = list(self.report_docs)
+        self.report_number = {rid: i for i, rid in enumerate(self.report_ids)}
+        self.doc_key = {d: self.report_number[rid] * self.key_base + slug_number[self.doc_section[d]]
+                        for d, rid in self.doc_report.items()}
+
+    def _reports(self) -> None:
+        summaries = self.summaries
+        # Facet values per report as plain dicts: counted with `map` at C speed.
+        self.value_of: dict[str, dict[str, Any]] = {name: {} for name in REPORT_FACETS}
+        for rid, r in summaries.items():
+            values = (r.get("agency"), r.get("year"), r["region"].get("province"),
+                      r["region"].get("city"))
+            for name, value in zip(REPORT_FACETS, values):
+                self.value_of[name][rid] = value
+        self.reports_with: dict[str, dict[Any, set[str]]] = {name: {} for name in REPORT_FACETS}
+        for name, values in self.value_of.items():
+            for rid, value in values.items():
+                if value is not None:
+                    self.reports_with[name].setdefault(value, set()).add(rid)
+        self.known = {name: {v for v in self.reports_with[name] if v}
+                      for name in ("agency", "province", "city")}
+        self.figures_of = {rid: _integer_figures(r.get("stats") or {})
+                           for rid, r in summaries.items()}
+        self.figures = frozenset(FIGURE_KEYS).union(*map(set, self.figures_of.values()))
+        # Position of each report in year order (newest first, then by source).
+        by_year = sorted(summaries, key=lambda rid: (-(self.value_of["year"][rid] or 0),
+                                                     summaries[rid].get("source", "")))
+        self.year_rank: dict[str, int] = {rid: i for i, rid in enumerate(by_year)}
+
+    def docs_of_reports(self, report_ids: Any) -> set[int]:
+        """Every section of the given reports."""
+        out: set[int] = set()
+        for rid in report_ids:
+            out.update(self.report_docs.get(rid, ()))
+        return out
+
+    def docs_of_sections(self, slugs: Any) -> set[int]:
+        """Every section with one of the given slugs."""
+        out: set[int] = set()
+        for slug in slugs:
+            out |= self.section_docs.get(slug, set())
+        return out
+
+    def summary_record(self, report_id: str) -> Report:
+        """A report's record without its text (the manifest's summary)."""
+        return Report.from_dict({**self.summaries[report_id], "text": ""})
+
+
+def _integer_figures(stats: dict[str, Any]) -> dict[str, int]:
+    """The integer figures of a report's stats (what figure filters compare)."""
+    out = {}
+    for key, fig in stats.items():
+        value = fig.get("value")
+        if isinstance(value, int) and not isinstance(value, bool):
+            out[key] = value
+    return out
