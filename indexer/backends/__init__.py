@@ -66,31 +66,49 @@ class SectionIndex(Protocol):
     def record(self, report_id: str) -> Report:
         """The full record; raises NotFound."""
 
+    def missing(self) -> list[str]:
+        """The parts of the index (shards) that did not answer this thread's queries since the
+        last call, which clears the list: their reports are missing from the answer. Always
+        empty for an index on one machine."""
+
     def close(self) -> None:
         """Release files and connections."""
 
 
-class SectionWriter(Protocol):
-    """The index side of one indexing run (records and manifest are the store's)."""
+class IndexRun(Protocol):
+    """One indexing run against a backend: a context manager that holds the run lock. Nothing
+    it writes is visible to readers until `publish`; a run that fails or is killed before that
+    leaves the previous generation live and complete."""
+
+    full: bool                            # a full rebuild (asked for, or forced by a new signature)
+    files: dict[str, dict[str, Any]]      # the live generation's manifest of files ({} when full)
+    procs: int                            # processes the backend may write with (set before writing)
+
+    def keep(self, report_id: str) -> None:
+        """Carry an unchanged report (record and sections) into the new generation."""
 
     def delete_reports(self, report_ids: Iterable[str]) -> None:
-        """Drop every section of these reports (changed or vanished files)."""
+        """Leave these reports (changed or vanished files) out of the new generation."""
 
-    def add_sections(self, docs: Iterable[SectionDoc]) -> int:
-        """Index new sections; returns how many were added."""
+    def add(self, report_id: str, record_json: str, summary: dict[str, Any],
+            docs: list[SectionDoc]) -> None:
+        """A new or changed report: its record, its summary and its sections."""
 
-    def finish(self) -> int:
-        """Make the run's writes durable; returns the number of live sections."""
+    def publish(self, files: dict[str, dict[str, Any]]) -> tuple[str, int]:
+        """Make the new generation live; returns its name and its number of sections."""
 
 
 class Backend(Protocol):
-    """Where an index lives: opens readers for search and writers for indexing runs."""
+    """Where an index lives: opens readers for search and runs for indexing."""
 
     location: str
-    signature: str
+    signature: str   # analyzers and layout: a generation of another signature is not read
 
     def reader(self) -> SectionIndex:
         """The live generation (the same object until a run publishes a new one)."""
+
+    def start_run(self, full: bool, procs: int) -> IndexRun:
+        """An indexing run (use as a context manager: it holds the run lock)."""
 
     def close(self) -> None:
         """Close the open reader."""

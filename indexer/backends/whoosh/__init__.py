@@ -4,7 +4,8 @@ matching, inside each generation of a `Store` directory.
     schema.py     the section document and its analyzer (pickled into the index by Whoosh)
     internals.py  the one place that reads Whoosh's private posting blocks
     grams.py      texts and bigram lists for exact matching, written and read
-    writer.py     one indexing run's part of a generation
+    writer.py     the Whoosh index and bigram lists of a new generation
+    run.py        one indexing run: a new generation of the store, published atomically
     reader.py     an open generation: BM25 word scores, exact matches, records
 """
 
@@ -14,9 +15,9 @@ import threading
 from pathlib import Path
 
 from indexer.backends.whoosh.reader import WhooshReader
-from indexer.backends.whoosh.writer import WhooshWriter
+from indexer.backends.whoosh.run import WhooshRun
 from indexer.errors import GongkaiError
-from indexer.store import Generation, NewGeneration, Store
+from indexer.store import Generation, Store
 from indexer.text.analysis import index_signature
 
 PART = "whoosh"  # the backend's directory inside a generation
@@ -49,9 +50,9 @@ class WhooshBackend:
                 self._reader.close()
                 self._reader = None
 
-    def writer(self, new: NewGeneration, previous: Generation | None, procs: int) -> WhooshWriter:
-        """The index part of a run: from `previous`'s (incremental) or empty (None: full)."""
-        return WhooshWriter(new.part(PART), previous.part(PART) if previous else None, procs=procs)
+    def start_run(self, full: bool, procs: int) -> WhooshRun:
+        """A run writing a new generation of the store (use as a context manager)."""
+        return WhooshRun(self.store, PART, self.signature, full, procs)
 
 
 def _open(generation: Generation, signature: str) -> WhooshReader:

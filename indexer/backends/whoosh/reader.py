@@ -77,6 +77,9 @@ class WhooshReader:
                 self._searchers.append(searcher)
         return searcher
 
+    def missing(self) -> list[str]:
+        return []   # one machine: nothing can be missing
+
     def close(self) -> None:
         self._finalizer()
 
