@@ -37,7 +37,7 @@ index: install
 serve: index
 	$(BIN)/gongkai serve --index-dir $(INDEX) --host $(HOST) --port $(PORT)
 
-test: install-test browser-deps
+test: install-test browser-deps sphinx-deps
 	$(BIN)/python -m pytest -q
 
 bench: install
@@ -45,3 +45,6 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var
+
+# The local Sphinx cluster (make cluster, make cluster-stop) and its Debian package.
+include mk/cluster.mk

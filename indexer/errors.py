@@ -24,3 +24,9 @@ class NotFound(GongkaiError):
     """An unknown report, agency or page."""
 
     status = 404
+
+
+class Unavailable(GongkaiError):
+    """The index cannot answer now (a search cluster that does not respond): try again later."""
+
+    status = 503

@@ -13,118 +13,33 @@ Section numbers are small ints chosen by the backend, stable for the life of one
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple, Protocol
+import os
+from typing import Any
 
+from indexer.backends.seam import (TEXT_OVERLAP, Backend, IndexRun, SectionDoc, SectionIndex,
+                                   SectionInfo)
 from indexer.errors import GongkaiError
-from indexer.model.record import Report
 
-
-TEXT_OVERLAP = 32  # a section's text for exact matching runs this far into the next section
-
-
-class SectionDoc(NamedTuple):
-    """What is indexed of one section: `words` ranks (BM25 over jieba words), `text` matches
-    exactly (the folded section text, running a little into the next section)."""
-
-    report_id: str
-    slug: str
-    ordinal: int
-    words: str
-    text: str
-
-
-class SectionInfo(NamedTuple):
-    """A live section of an open index."""
-
-    number: int
-    report_id: str
-    slug: str
-    ordinal: int
-
-
-class SectionIndex(Protocol):
-    """One open, read-only generation of an index: what search needs from it."""
-
-    name: str   # the generation's name (a run makes a new one)
-
-    def sections(self) -> Iterator[SectionInfo]:
-        """Every live section, in section-number order."""
-
-    def exact(self, folded: str) -> set[int]:
-        """Sections whose folded text contains `folded` verbatim (no false positives)."""
-
-    def word_scores(self, words: list[str]) -> dict[int, float] | None:
-        """BM25 scores of the sections holding any of `words` as whole words (a word in most
-        sections left out when rarer ones are there), in section-number order; None when no
-        word occurs as a word."""
-
-    def summaries(self) -> dict[str, dict[str, Any]]:
-        """Per report: the record without its text (title, agency, year, region, stats, flags,
-        sections) — the per-report values facets and filters count."""
-
-    def record(self, report_id: str) -> Report:
-        """The full record; raises NotFound."""
-
-    def missing(self) -> list[str]:
-        """The parts of the index (shards) that did not answer this thread's queries since the
-        last call, which clears the list: their reports are missing from the answer. Always
-        empty for an index on one machine."""
-
-    def close(self) -> None:
-        """Release files and connections."""
-
-
-class IndexRun(Protocol):
-    """One indexing run against a backend: a context manager that holds the run lock. Nothing
-    it writes is visible to readers until `publish`; a run that fails or is killed before that
-    leaves the previous generation live and complete."""
-
-    full: bool                            # a full rebuild (asked for, or forced by a new signature)
-    files: dict[str, dict[str, Any]]      # the live generation's manifest of files ({} when full)
-    procs: int                            # processes the backend may write with (set before writing)
-
-    def keep(self, report_id: str) -> None:
-        """Carry an unchanged report (record and sections) into the new generation."""
-
-    def delete_reports(self, report_ids: Iterable[str]) -> None:
-        """Leave these reports (changed or vanished files) out of the new generation."""
-
-    def add(self, report_id: str, record_json: str, summary: dict[str, Any],
-            docs: list[SectionDoc]) -> None:
-        """A new or changed report: its record, its summary and its sections."""
-
-    def publish(self, files: dict[str, dict[str, Any]]) -> tuple[str, int]:
-        """Make the new generation live; returns its name and its number of sections."""
-
-
-class Backend(Protocol):
-    """Where an index lives: opens readers for search and runs for indexing."""
-
-    location: str
-    signature: str   # analyzers and layout: a generation of another signature is not read
-
-    def reader(self) -> SectionIndex:
-        """The live generation (the same object until a run publishes a new one)."""
-
-    def start_run(self, full: bool, procs: int) -> IndexRun:
-        """An indexing run (use as a context manager: it holds the run lock)."""
-
-    def close(self) -> None:
-        """Close the open reader."""
+__all__ = ["TEXT_OVERLAP", "Backend", "IndexRun", "SectionDoc", "SectionIndex", "SectionInfo",
+           "open_backend"]
 
 
 def open_backend(url: str | None = None) -> Any:
-    """The backend at `url`: ``whoosh:DIR`` or a plain directory (the embedded index, the default;
-    None means `$GONGKAI_INDEX_DIR` or var/index)."""
+    """The backend at `url`: ``whoosh:DIR`` or a plain directory (the embedded index, the
+    default), or ``sphinx://HOST:PORT`` (a cluster's head). None means `$GONGKAI_BACKEND`, else
+    `$GONGKAI_INDEX_DIR`, else var/index."""
     from indexer.store import default_index_dir
 
-    url = url or default_index_dir()
+    url = url or os.environ.get("GONGKAI_BACKEND") or default_index_dir()
     scheme, sep, rest = url.partition(":")
+    if sep and scheme == "sphinx":
+        from indexer.backends.sphinx import SphinxBackend
+
+        return SphinxBackend(url)
     if sep and scheme == "whoosh":
         url = rest
     elif sep and rest.startswith("//"):
-        raise GongkaiError(f"unknown backend '{url}' (backends: whoosh:DIR)")
+        raise GongkaiError(f"unknown backend '{url}' (backends: whoosh:DIR, sphinx://HOST:PORT)")
     from indexer.backends.whoosh import WhooshBackend
 
     return WhooshBackend(url)

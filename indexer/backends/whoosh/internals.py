@@ -36,7 +36,7 @@ def blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
         return
     ids: list[int] = []
     weights: list[float] = []
-    while matcher.is_active():  # postings inlined in the term info (rare words)
+    while matcher.is_active():  # any other matcher (whoosh3 3.54 never inlines postings)
         ids.append(matcher.id())
         weights.append(matcher.weight())
         matcher.next()

@@ -11,7 +11,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from indexer.backends import SectionInfo
+from indexer.backends.seam import SectionInfo
 from indexer.backends.whoosh.grams import GramLists
 from indexer.backends.whoosh.internals import blocks
 from indexer.backends.whoosh.writer import WORDS

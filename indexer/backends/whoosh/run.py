@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from indexer.backends import SectionDoc
+from indexer.backends.seam import SectionDoc
 from indexer.backends.whoosh.writer import WhooshWriter
 from indexer.store import RunLock, Store
 

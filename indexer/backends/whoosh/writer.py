@@ -10,7 +10,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.writing import NO_MERGE
 
-from indexer.backends import SectionDoc
+from indexer.backends.seam import SectionDoc
 from indexer.backends.whoosh.grams import GramWriter
 from indexer.backends.whoosh.schema import make_schema
 

@@ -1,0 +1,63 @@
+"""The cluster backend: the same search on sharded, replicated Sphinx/Manticore searchd.
+
+    backend = SphinxBackend("sphinx://127.0.0.1:9306")   # the head's SphinxQL listener
+
+Reports are routed to shards by a stable hash of their id; every shard replica holds its reports'
+sections and records (`schema`), so web nodes keep no state of their own: they know only the
+head. Queries go to the head's distributed indexes (`reader`), runs write every replica of each
+shard and publish a generation atomically (`run`). `cluster` starts a local cluster for
+development and tests. Only SphinxQL that both searchd 2.2.11 (Debian's sphinxsearch) and
+Manticore understand is used (docs/DEPLOY.md).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from indexer.backends.sphinx.head import Head, parse_url
+from indexer.backends.sphinx.reader import SphinxReader
+from indexer.backends.sphinx.run import SphinxRun
+from indexer.backends.sphinx.schema import META, META_GENERATION
+from indexer.errors import GongkaiError
+from indexer.text.analysis import index_signature
+
+LAYOUT_VERSION = "1"   # bump when the cluster's indexes change: forces a full build
+
+
+class SphinxBackend:
+    """A cluster, by its head's address."""
+
+    def __init__(self, url: str):
+        self.location = url
+        self.head = Head(*parse_url(url))
+        self.signature = f"{index_signature()}-sphinx{LAYOUT_VERSION}"
+        self._lock = threading.Lock()
+        self._reader: SphinxReader | None = None
+
+    def reader(self) -> SphinxReader:
+        """The published generation, opened; reopened after a run, and while a listing missed
+        a shard (so a restarted shard's reports come back)."""
+        rows = self.head.query(f"SELECT id, generation, signature FROM {META} "
+                               f"WHERE id = {META_GENERATION}").rows
+        if not rows:
+            raise GongkaiError(f"no index in the cluster at {self.head.address}; run "
+                               f"`gongkai index --backend {self.location}` first")
+        _id, generation, signature = rows[0]
+        if signature != self.signature:
+            raise GongkaiError(f"the index in the cluster at {self.head.address} was built by "
+                               "another version of gongkai (or another user dictionary); run "
+                               f"`gongkai index --full --backend {self.location}`")
+        with self._lock:
+            reader = self._reader
+            if reader is None or reader.generation != generation or not reader.complete:
+                reader = SphinxReader(self.head, int(generation))
+                self._reader = reader
+            return reader
+
+    def start_run(self, full: bool, procs: int) -> SphinxRun:
+        return SphinxRun(self.head, self.signature, full)
+
+    def close(self) -> None:
+        with self._lock:
+            self._reader = None
+        self.head.close()

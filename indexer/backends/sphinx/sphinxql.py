@@ -1,0 +1,148 @@
+"""SphinxQL helpers shared by the cluster tooling, the tests and a future Sphinx backend.
+
+Only what both Sphinx 2.2.11 (Debian's ``sphinxsearch``) and Manticore understand is used.
+No PyMySQL import here: functions that talk to searchd take an open DB-API connection
+(PyMySQL, ``autocommit=True``; see docs/SPHINX_NOTES.md for why autocommit matters).
+
+The ``chars`` field
+    Every character of the (already folded) section text becomes one token, separated by
+    spaces, so a phrase query ``@chars "政 府 信 息"`` finds any run of characters. Characters
+    that are not word characters for searchd (punctuation, spaces, symbols) would otherwise be
+    dropped *without taking a position*, so ``"府 信"`` would match ``政府、信息``. To keep the
+    phrase exact they are encoded as one token each, ``x`` + hex code (``、`` -> ``x3001``):
+    a multi-character token can never equal a real single-character token.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import zlib
+from dataclasses import dataclass
+from collections.abc import Iterable
+from typing import Any
+
+# Word characters of the index (charset_table). Identity mappings only, apart from ASCII case:
+# gongkai folds text before indexing, and an identity table keeps the phrase match exact.
+CHARSET_RANGES: tuple[tuple[int, int], ...] = (
+    (0x30, 0x39),        # 0..9
+    (0x61, 0x7A),        # a..z (A..Z folded onto them, see CHARSET_TABLE)
+    (0x3007, 0x3007),    # 〇
+    (0x3400, 0x4DBF),    # CJK Extension A
+    (0x4E00, 0x9FFF),    # CJK Unified Ideographs
+    (0xF900, 0xFAFF),    # CJK Compatibility Ideographs
+    (0x20000, 0x2A6DF),  # CJK Extension B (verified to work in 2.2.11)
+)
+
+CHARSET_TABLE = "0..9, A..Z->a..z, a..z, U+3007, U+3400..U+4DBF, U+4E00..U+9FFF, U+F900..U+FAFF, U+20000..U+2A6DF"
+
+
+def is_word_char(ch: str) -> bool:
+    """True when searchd treats `ch` as (part of) a word under CHARSET_TABLE."""
+    o = ord(ch)
+    if 0x41 <= o <= 0x5A:
+        return True
+    return any(lo <= o <= hi for lo, hi in CHARSET_RANGES)
+
+
+def char_token(ch: str) -> str:
+    """The ``chars``-field token of one character (``x`` + hex for non-word characters)."""
+    return ch if is_word_char(ch) else f"x{ord(ch):x}"
+
+
+def chars_field(text: str) -> str:
+    """The ``chars`` field value: one token per character, space separated."""
+    return " ".join(char_token(ch) for ch in text)
+
+
+# Characters with a meaning in the extended query syntax (2.2.11 and Manticore), plus the
+# quote that closes a SphinxQL string literal.
+_QUERY_SPECIAL = re.compile(r"""([\\()|\-!@~"&/^$=<'])""")
+
+
+def escape_match(text: str) -> str:
+    """`text` as plain keywords inside MATCH(): operators escaped, ASCII lower-cased (the
+    upper-case operator words MAYBE, NEAR, SENTENCE, PARAGRAPH, ZONE are case-sensitive, and
+    the index folds case anyway). The result still has to be quoted as a string literal."""
+    return _QUERY_SPECIAL.sub(r"\\\1", text.lower())
+
+
+def quote(value: str) -> str:
+    """A SphinxQL string literal (for MATCH() and string attributes). NUL is dropped."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'").replace("\x00", "") + "'"
+
+
+def phrase_match(text: str, field: str = "chars") -> str:
+    """The MATCH() literal finding `text` as an exact run of characters in `field`."""
+    tokens = [char_token(ch) for ch in text]
+    return quote(f'@{field} "' + " ".join(escape_match(t) for t in tokens) + '"')
+
+
+def words_match(words: Iterable[str], field: str = "words") -> str:
+    """The MATCH() literal for any of `words` (OR) in `field`, each word as a phrase (a word
+    the charset splits into several tokens keeps them together)."""
+    parts = [f'"{escape_match(w)}"' for w in words if w.strip()]
+    return quote(f"@{field} (" + " | ".join(parts) + ")")
+
+
+def connect(host: str, port: int, timeout: float = 10.0) -> Any:
+    """A SphinxQL connection (PyMySQL, autocommit: RT writes are visible at once)."""
+    import pymysql
+
+    return pymysql.connect(host=host, port=port, autocommit=True, connect_timeout=timeout,
+                           read_timeout=60, write_timeout=60, charset="utf8mb4")
+
+
+def pack(text: str) -> str:
+    """A long string attribute value: zlib-compressed UTF-8, base64 (a record is ~4x smaller)."""
+    return base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
+
+
+def unpack(value: str | bytes) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("ascii")
+    return zlib.decompress(base64.b64decode(value)).decode("utf-8")
+
+
+def show_meta(conn: Any) -> dict[str, str]:
+    """SHOW META of the last query on `conn` as a dict (values are strings).
+
+    Keys seen in 2.2.11: total, total_found, time, keyword[N], docs[N], hits[N], and
+    ``warning`` when the query had one (e.g. an agent of a distributed index was down)."""
+    with conn.cursor() as cur:
+        cur.execute("SHOW META")
+        return {str(k): str(v) for k, v in cur.fetchall()}
+
+
+def show_warnings(conn: Any) -> list[str]:
+    """SHOW WARNINGS of the last query: the messages (rows are (level, code, message))."""
+    with conn.cursor() as cur:
+        cur.execute("SHOW WARNINGS")
+        return [str(row[2]) for row in cur.fetchall()]
+
+
+@dataclass
+class Answer:
+    """Rows of one SELECT and what searchd said about it."""
+
+    rows: tuple[tuple, ...]
+    meta: dict[str, str]
+    warnings: list[str]
+
+    @property
+    def partial(self) -> bool:
+        """A distributed query that missed an agent answers with the other agents' rows and a
+        warning (never an error unless every agent failed): that is a partial answer."""
+        return bool(self.warnings) or "warning" in self.meta
+
+    @property
+    def total_found(self) -> int:
+        return int(self.meta.get("total_found", "0"))
+
+
+def select(conn: Any, sql: str, args: Any = None) -> Answer:
+    """Run one SELECT and collect its rows, SHOW META and SHOW WARNINGS."""
+    with conn.cursor() as cur:
+        cur.execute(sql, args)
+        rows = tuple(cur.fetchall())
+    return Answer(rows, show_meta(conn), show_warnings(conn))
