@@ -10,10 +10,13 @@ from werkzeug.routing import BuildError
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """The Flask app; `INDEX_DIR` defaults to $GONGKAI_INDEX_DIR or `var/index`."""
+    """The Flask app. `BACKEND`: the index to serve (a directory or a backend URL such as
+    sphinx://HOST:PORT); defaults to $GONGKAI_BACKEND, else `INDEX_DIR` ($GONGKAI_INDEX_DIR or
+    var/index)."""
     app = Flask(__name__)
     app.config.from_mapping(
         INDEX_DIR=os.environ.get("GONGKAI_INDEX_DIR", "var/index"),
+        BACKEND=os.environ.get("GONGKAI_BACKEND"),
         JSON_AS_ASCII=False,
     )
     if test_config is not None:

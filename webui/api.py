@@ -26,7 +26,8 @@ def search():
     result = get_index().search(search_request(state, int(per_page)))
     return jsonify({"query": result["query"], "total": result["total"], "page": result["page"],
                     "per_page": result["per_page"], "hits": [_hit(h) for h in result["hits"]],
-                    "facets": result["facets"]})
+                    "facets": result["facets"], "partial": result["partial"],
+                    "missing": result["missing"]})
 
 
 def _hit(hit: dict[str, Any]) -> dict[str, Any]:

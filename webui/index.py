@@ -14,7 +14,7 @@ _lock = threading.Lock()
 
 
 def get_index():
-    """The app's `indexer.search.Index`, opened on first use from `INDEX_DIR`."""
+    """The app's `indexer.search.Index`, opened on first use from `BACKEND` (else `INDEX_DIR`)."""
     app = current_app._get_current_object()
     index = app.extensions.get("gongkai_index")
     if index is None:
@@ -23,6 +23,6 @@ def get_index():
             if index is None:
                 from indexer.search import open_index
 
-                index = open_index(app.config["INDEX_DIR"])
+                index = open_index(app.config.get("BACKEND") or app.config["INDEX_DIR"])
                 app.extensions["gongkai_index"] = index
     return index

@@ -8,19 +8,18 @@ import click
 from tqdm import tqdm
 
 from gongkai.cli.errors import user_errors
+from gongkai.cli.options import index_options, location
 from indexer.indexing import build_index
-from indexer.store import DEFAULT_INDEX_DIR
 
 
 @click.command("index")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--index-dir", envvar="GONGKAI_INDEX_DIR", default=DEFAULT_INDEX_DIR,
-              show_default=True, help="Where the index lives (env GONGKAI_INDEX_DIR).")
+@index_options
 @click.option("--full", is_flag=True, help="Rebuild from scratch instead of updating.")
 @click.option("--procs", type=click.IntRange(1, 64), default=None,
               help="Worker processes (default: up to 2, one per core).")
 @click.option("--silent", is_flag=True, help="No progress bar.")
-def command(paths: tuple[str, ...], index_dir: str, full: bool, procs: int | None,
+def command(paths: tuple[str, ...], index_dir: str, backend: str | None, full: bool, procs: int | None,
             silent: bool) -> None:
     """Index the report files under PATHS (default: corpus/).
 
@@ -35,12 +34,14 @@ def command(paths: tuple[str, ...], index_dir: str, full: bool, procs: int | Non
 
     try:
         with user_errors():
-            summary = build_index(list(paths) or ["corpus"], index_dir, procs=procs, full=full,
+            summary = build_index(list(paths) or ["corpus"], location(backend, index_dir),
+                                  procs=procs, full=full,
                                   progress=bar.update, on_total=on_total)
     finally:
         bar.close()
     kind = "full build" if summary.full else "update"
-    click.echo(f"{summary.reports} reports, {summary.sections} sections in {index_dir} "
+    click.echo(f"{summary.reports} reports, {summary.sections} sections in "
+               f"{location(backend, index_dir)} "
                f"({kind}: {summary.added} new or changed, {summary.unchanged} unchanged, "
                f"{summary.removed} removed) in {summary.seconds:.1f} s")
     click.echo(f"skipped {len(summary.skipped)} files" + (":" if summary.skipped else ""))

@@ -10,8 +10,8 @@ import sys
 import click
 
 from gongkai.cli.errors import user_errors
+from gongkai.cli.options import index_options, location
 from indexer.search import MAX_PER_PAGE, SearchRequest, open_index
-from indexer.store import DEFAULT_INDEX_DIR
 
 _MARK = re.compile(r"</?mark>")
 
@@ -45,8 +45,7 @@ def print_result(result: dict, tty: bool) -> None:
 
 @click.command("search")
 @click.argument("query", default="")
-@click.option("--index-dir", envvar="GONGKAI_INDEX_DIR", default=DEFAULT_INDEX_DIR,
-              show_default=True, help="Where the index lives (env GONGKAI_INDEX_DIR).")
+@index_options
 @click.option("--agency", multiple=True, help="Only this agency (repeat for any of several).")
 @click.option("--year", multiple=True, help="Only this year, or range 2016-2019 (repeatable).")
 @click.option("--section", multiple=True, help="Only matches in this section (repeatable).")
@@ -58,7 +57,7 @@ def print_result(result: dict, tty: bool) -> None:
 @click.option("--sort", type=click.Choice(["relevance", "year"]), default="relevance",
               show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def command(query: str, index_dir: str, agency: tuple[str, ...], year: tuple[str, ...],
+def command(query: str, index_dir: str, backend: str | None, agency: tuple[str, ...], year: tuple[str, ...],
             section: tuple[str, ...], province: tuple[str, ...], city: tuple[str, ...],
             page: int, per_page: int, sort: str, as_json: bool) -> None:
     """Search the index for QUERY (words ANDed; OR, -word, "phrase", field:value)."""
@@ -66,7 +65,7 @@ def command(query: str, index_dir: str, agency: tuple[str, ...], year: tuple[str
         ("agency", agency), ("year", year), ("section", section), ("province", province),
         ("city", city)) if values}
     with user_errors(as_json):
-        index = open_index(index_dir)
+        index = open_index(location(backend, index_dir))
         try:
             result = index.search(SearchRequest(q=query, filters=filters, page=page,
                                                 per_page=per_page, sort=sort))

@@ -77,10 +77,11 @@ class Index:
             allowed = hits if len(hits) < len(in_section) else None
             page = ranking.by_relevance(view, scores, hits, docs, allowed, section_filter,
                                         request.start, request.per_page)
+        found = self._hits(view, page, docs, section_filter, scores, terms)
+        missing = view.index.missing()
         return {"query": request.q, "total": len(hits), "page": request.page,
-                "per_page": request.per_page,
-                "hits": self._hits(view, page, docs, section_filter, scores, terms),
-                "facets": counts, "terms": terms}
+                "per_page": request.per_page, "hits": found, "facets": counts, "terms": terms,
+                "partial": bool(missing), "missing": missing}
 
     def _hits(self, view: IndexView, page: list[str], docs: set[int] | frozenset[int],
               section_filter: set[str] | None, scores: dict[int, float] | None,

@@ -17,7 +17,7 @@ import threading
 from indexer.backends.sphinx.head import Head, parse_url
 from indexer.backends.sphinx.reader import SphinxReader
 from indexer.backends.sphinx.run import SphinxRun
-from indexer.backends.sphinx.schema import META, META_GENERATION
+from indexer.backends.sphinx.schema import DIST_SECTIONS, META, META_GENERATION
 from indexer.errors import GongkaiError
 from indexer.text.analysis import index_signature
 
@@ -35,8 +35,10 @@ class SphinxBackend:
         self._reader: SphinxReader | None = None
 
     def reader(self) -> SphinxReader:
-        """The published generation, opened; reopened after a run, and while a listing missed
-        a shard (so a restarted shard's reports come back)."""
+        """The published generation, opened; reopened after a run. Every call also asks the
+        shards (one cheap query): while one does not answer, the reader is opened afresh without
+        its reports (and not kept), so answers come from the rest and say which shard is
+        missing; once it answers again, the full reader comes back."""
         rows = self.head.query(f"SELECT id, generation, signature FROM {META} "
                                f"WHERE id = {META_GENERATION}").rows
         if not rows:
@@ -47,11 +49,13 @@ class SphinxBackend:
             raise GongkaiError(f"the index in the cluster at {self.head.address} was built by "
                                "another version of gongkai (or another user dictionary); run "
                                f"`gongkai index --full --backend {self.location}`")
+        missing: set[str] = set()
+        self.head.search(f"SELECT id FROM {DIST_SECTIONS} LIMIT 0,1", missing)
         with self._lock:
             reader = self._reader
-            if reader is None or reader.generation != generation or not reader.complete:
+            if missing or reader is None or reader.generation != generation or not reader.complete:
                 reader = SphinxReader(self.head, int(generation))
-                self._reader = reader
+                self._reader = reader if reader.complete else None
             return reader
 
     def start_run(self, full: bool, procs: int) -> SphinxRun:

@@ -14,7 +14,7 @@ from indexer.backends.seam import SectionInfo
 from indexer.backends.sphinx.head import Head
 from indexer.backends.sphinx.schema import DIST_RECORDS, DIST_SECTIONS
 from indexer.backends.sphinx.sphinxql import escape_match, phrase_match, quote, unpack, words_match
-from indexer.errors import NotFound
+from indexer.errors import NotFound, Unavailable
 from indexer.model.record import Report
 
 COMMON_SHARE = 0.2           # as the embedded index: a word in more sections does not rank
@@ -78,7 +78,8 @@ class SphinxReader:
                                   f"report_id = {quote(report_id)} AND {self._live} LIMIT 0,1",
                                   self._missing())
         if not answer.rows:
-            raise NotFound(f"report '{report_id}' is on a shard that does not answer")
+            raise Unavailable(f"report '{report_id}' is on a shard that does not answer now; "
+                              "try again later")
         return Report.from_dict(json.loads(unpack(answer.rows[0][1])))
 
     def exact(self, folded: str) -> set[int]:

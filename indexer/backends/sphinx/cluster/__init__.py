@@ -126,13 +126,20 @@ def _stop_node(n: Node, searchd: str | None) -> None:
         except subprocess.TimeoutExpired:
             pass
     deadline = time.monotonic() + STOP_TIMEOUT
-    if pid_alive(pid):
-        os.kill(pid, signal.SIGTERM)
+    _signal(pid, signal.SIGTERM)
     while pid_alive(pid):
         if time.monotonic() > deadline:
-            os.kill(pid, signal.SIGKILL)
+            _signal(pid, signal.SIGKILL)
             deadline += STOP_TIMEOUT
         time.sleep(0.05)
+
+
+def _signal(pid: int, sig: int) -> None:
+    """Signal a process that may have exited meanwhile."""
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
 
 
 def start_cluster(workdir: str | Path, port: int = DEFAULT_PORT, shards: int = 2,
