@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from indexer.model.record import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+SMALL_CORPUS_LIST = Path(__file__).resolve().parent / "fixtures" / "small_corpus.md"
 
 
 @lru_cache(maxsize=None)
@@ -69,6 +71,62 @@ def app(index_dir, index):
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+# --- a small index: fourteen real reports (tests/fixtures/small_corpus.md) -------------------
+# Most behaviour (query semantics, pages, the API, the statistics pages) does not need the whole
+# corpus; these fixtures index a copy of fourteen of its reports, with real jieba and real Whoosh.
+
+def small_corpus_files() -> list[str]:
+    """The reports of the small corpus: the paths (relative to corpus/) its README lists."""
+    readme = SMALL_CORPUS_LIST.read_text(encoding="utf-8")
+    return re.findall(r"^\| `([^`]+)`", readme, re.M)
+
+
+@pytest.fixture(scope="session")
+def small_corpus_dir(tmp_path_factory) -> Path:
+    """The small corpus: fourteen reports of corpus/ copied (once per session) under the same
+    relative paths, so their report ids are the ones they have in the whole corpus."""
+    root = tmp_path_factory.mktemp("small-corpus")
+    for rel in small_corpus_files():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(CORPUS / rel, root / rel)
+    return root
+
+
+@pytest.fixture(scope="session")
+def small_index_dir(tmp_path_factory, small_corpus_dir) -> Path:
+    """A directory holding an index of the small corpus (built once per session)."""
+    from indexer.indexing import build_index
+
+    path = tmp_path_factory.mktemp("small-index")
+    build_index([small_corpus_dir], path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_index(small_index_dir):
+    """`open_index(small_index_dir)`: the search interface over the small corpus."""
+    from indexer.search import open_index
+
+    opened = open_index(small_index_dir)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def small_app(small_index_dir, small_index):
+    """The Flask app on the small index (opened once)."""
+    from webui import create_app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(small_index_dir)})
+    app.extensions["gongkai_index"] = small_index
+    return app
+
+
+@pytest.fixture()
+def small_client(small_app):
+    return small_app.test_client()
 
 
 def fetch_page(client, url: str, status: int = 200) -> str:

@@ -164,17 +164,18 @@ def test_no_index_and_missing_paths_are_clear_errors(tmp_path):
         build_index([tmp_path / "nope"], tmp_path / "ix")
 
 
-def test_commits_in_several_segments_score_like_one(tmp_path, monkeypatch, index, corpus_dir):
+def test_commits_in_several_segments_score_like_one(tmp_path, monkeypatch, small_index, small_corpus_dir):
     """Large runs commit every SEGMENT_DOCS sections, unmerged: scores must not move."""
-    monkeypatch.setattr(whoosh_writer, "SEGMENT_DOCS", 300)
-    build_index([corpus_dir], tmp_path / "ix")   # 1,900 sections: seven commits
+    monkeypatch.setattr(whoosh_writer, "SEGMENT_DOCS", 15)
+    summary = build_index([small_corpus_dir], tmp_path / "ix")
+    assert summary.sections == 103   # the small corpus: seven commits of at most 15 sections
     words = Store(tmp_path / "ix").current().part("whoosh") / "words"
     with whoosh_index.open_dir(str(words)).reader() as reader:
         assert len(list(reader.leaf_readers())) >= 7   # two per commit with two writer processes
     segmented = open_index(tmp_path / "ix")
     try:
         for q in ("复议", "依申请公开 收费", '"政府信息公开"', "湘桥", "year:2019 申请"):
-            a = index.search(SearchRequest(q=q, per_page=1000))
+            a = small_index.search(SearchRequest(q=q, per_page=1000))
             b = segmented.search(SearchRequest(q=q, per_page=1000))
             assert a["total"] == b["total"] and a["facets"] == b["facets"], q
             assert sorted((h["report_id"], h["score"]) for h in a["hits"]) == \

@@ -12,7 +12,7 @@ from indexer.backends.sphinx.schema import NODES
 from indexer.backends.sphinx.sphinxql import Answer, connect, select
 from indexer.errors import GongkaiError, Unavailable
 
-RETRIES = 2          # a partial answer is asked again this often (HA steers to a live mirror)
+RETRIES = 3          # a partial answer is asked again this often (HA steers to a live mirror)
 RETRY_PAUSE = 0.15   # seconds: longer than the head's ha_ping_interval (100 ms)
 _AGENT = re.compile(r"agent ([0-9A-Za-z.\-]+):(\d+)")
 

@@ -42,8 +42,13 @@ class SphinxReader:
         return found
 
     def _all(self, sql: str, missing: set[str], options: str = "") -> tuple[tuple, ...]:
-        """Every row a query matches (max_matches raised to the total found)."""
+        """Every row a query matches (max_matches raised to the total found). A query over
+        sections can match no more than the live ones: once they are listed, one round trip."""
         more = f", {options}" if options else ""
+        sections = getattr(self, "_sections", None)
+        if sections is not None and f"FROM {DIST_SECTIONS} " in sql:
+            n = max(1, len(sections))
+            return self.head.search(f"{sql} LIMIT 0,{n} OPTION max_matches={n}{more}", missing).rows
         first = self.head.search(f"{sql} LIMIT 0,1 OPTION max_matches=1{more}", missing)
         total = first.total_found
         if total <= 1:
