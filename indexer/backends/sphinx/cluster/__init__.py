@@ -212,11 +212,16 @@ def stop_cluster(workdir: str | Path) -> list[str]:
     the names of the nodes that were running."""
     info = load_cluster(workdir)
     searchd = shutil.which("searchd")
-    stopped = []
+    stopped, failed = [], []
     for n in [info.head, *reversed(info.shard_nodes())]:
         if pid_alive(read_pid(n)):
             stopped.append(n.name)
-        _stop_node(n, searchd)
+        try:   # one node that will not stop must not leave the others running
+            _stop_node(n, searchd)
+        except OSError as exc:
+            failed.append(f"{n.name} ({exc})")
+    if failed:
+        raise ClusterError("could not stop " + ", ".join(failed))
     return stopped
 
 
