@@ -5,7 +5,7 @@ from `indexer.backends`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple, Protocol
 
 from indexer.model.record import Report
@@ -73,6 +73,9 @@ class IndexRun(Protocol):
     full: bool                            # a full rebuild (asked for, or forced by a new signature)
     files: dict[str, dict[str, Any]]      # the live generation's manifest of files ({} when full)
     procs: int                            # processes the backend may write with (set before writing)
+    # A picklable top-level function the indexing workers apply to each section before it
+    # reaches `add` (the backend's per-section work then runs in parallel); None: as it is.
+    prepare: Callable[[SectionDoc], Any] | None
 
     def keep(self, report_id: str) -> None:
         """Carry an unchanged report (record and sections) into the new generation."""
@@ -81,8 +84,9 @@ class IndexRun(Protocol):
         """Leave these reports (changed or vanished files) out of the new generation."""
 
     def add(self, report_id: str, record_json: str, summary: dict[str, Any],
-            docs: list[SectionDoc]) -> None:
-        """A new or changed report: its record, its summary and its sections."""
+            docs: list[Any]) -> None:
+        """A new or changed report: its record, its summary and its sections (`SectionDoc`s, or
+        what `prepare` made of them)."""
 
     def publish(self, files: dict[str, dict[str, Any]]) -> tuple[str, int]:
         """Make the new generation live; returns its name and its number of sections."""

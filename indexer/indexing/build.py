@@ -58,7 +58,8 @@ def build_index(paths: list[str | Path], index: str | Path, procs: int | None = 
         run.delete_reports(plan.stale)
         if on_total:
             on_total(len(plan.todo))
-        for item in _extracted(plan.todo, procs, progress):
+        jobs = [(*job, run.prepare) for job in plan.todo]
+        for item in _extracted(jobs, procs, progress):
             _add(run, plan, item, files, seen, summary)
         summary.generation, summary.sections = run.publish(files)
     summary.reports = summary.added + summary.unchanged
@@ -79,7 +80,7 @@ def _carry_over(run: IndexRun, plan: Plan, summary: IndexSummary) -> dict[str, d
     return files
 
 
-def _extracted(todo: list[tuple[str, str, str]], procs: int,
+def _extracted(todo: list[tuple[Any, ...]], procs: int,
                progress: Callable[[int], Any] | None) -> Iterator[Extracted | Skipped]:
     """Extract the files to do, in worker processes when there are enough of them."""
     pool = multiprocessing.get_context("fork").Pool(procs) if procs > 1 and len(todo) > 20 \

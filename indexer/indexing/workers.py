@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,12 +25,13 @@ class Extracted:
     report_id: str
     record_json: str
     summary: dict[str, Any]
-    docs: list[SectionDoc]
+    docs: list[Any]   # SectionDoc, or what the backend's `prepare` made of each
 
 
-def extract(job: tuple[str, str, str]) -> Extracted | Skipped:
-    """Extract, fold and serialise one file: (path, root, source) -> Extracted or Skipped."""
-    path, root, source = job
+def extract(job: tuple[str, str, str, Callable[[SectionDoc], Any] | None]) -> Extracted | Skipped:
+    """Extract, fold and serialise one file: (path, root, source, prepare) -> Extracted or
+    Skipped; `prepare` (the backend's, or None) is applied to each section."""
+    path, root, source, prepare = job
     try:
         report = extract_report(path, root)
     except ReportReadError as exc:
@@ -38,8 +39,9 @@ def extract(job: tuple[str, str, str]) -> Extracted | Skipped:
     except Exception as exc:  # a bug on one file must not stop the run: name it and go on
         return Skipped(source, f"extraction failed ({type(exc).__name__}: {exc})")
     record = report.to_dict(with_tables=True)
+    docs = list(section_docs(report))
     return Extracted(report.source, report.report_id, json.dumps(record, ensure_ascii=False),
-                     summary_of(record), list(section_docs(report)))
+                     summary_of(record), list(map(prepare, docs)) if prepare else docs)
 
 
 def summary_of(record: dict[str, Any]) -> dict[str, Any]:

@@ -30,6 +30,14 @@ BATCH_BYTES = 2 << 20   # one REPLACE statement (searchd's max_packet_size is 32
 RECORD_ORDINAL = 1 << 16
 
 
+def prepare(doc: SectionDoc) -> tuple[int, str]:
+    """A section as the VALUES of its row but for id and generations (runs in the indexing
+    workers): jieba's words, the characters, report, slug, ordinal, word count."""
+    words = [word for word, _pos in word_tokens(doc.words)]
+    return doc.ordinal, (f"{quote(' '.join(words))}, {quote(chars_field(doc.text))}, "
+                         f"{quote(doc.report_id)}, {quote(doc.slug)}, {doc.ordinal}, {len(words)}")
+
+
 def shard_of(report_id: str, shards: int) -> int:
     """The shard a report lives on: a stable hash (never Python's salted `hash`)."""
     digest = hashlib.blake2b(report_id.encode("utf-8"), digest_size=8).digest()
@@ -47,6 +55,7 @@ class SphinxRun:
 
     def __init__(self, head: Head, signature: str, full: bool):
         self.head, self.signature, self.full, self.procs = head, signature, full, 1
+        self.prepare = prepare
         self.holder = f"{socket.gethostname()}:{os.getpid()}"
         self._buffers: dict[int, list[tuple[str, str]]] = {}
         self._sizes: dict[int, int] = {}
@@ -118,14 +127,10 @@ class SphinxRun:
                                     f"report_id = {quote(rid)} AND died = {LIVE}")
 
     def add(self, report_id: str, record_json: str, summary: dict[str, Any],
-            docs: list[SectionDoc]) -> None:
+            docs: list[tuple[int, str]]) -> None:
         shard, n = shard_of(report_id, len(self.replicas)), self.generation
-        rows = []
-        for d in docs:
-            words = [word for word, _pos in word_tokens(d.words)]
-            rows.append((SECTIONS, f"({doc_id(report_id, n, d.ordinal)}, {quote(' '.join(words))}, "
-                                   f"{quote(chars_field(d.text))}, {quote(report_id)}, "
-                                   f"{quote(d.slug)}, {d.ordinal}, {len(words)}, {n}, {LIVE})"))
+        rows = [(SECTIONS, f"({doc_id(report_id, n, ordinal)}, {values}, {n}, {LIVE})")
+                for ordinal, values in docs]
         title = summary.get("title") or ""
         rows.append((RECORDS, f"({doc_id(report_id, n, RECORD_ORDINAL)}, {quote(title)}, "
                               f"{quote(report_id)}, {n}, {LIVE}, "

@@ -18,6 +18,7 @@ class WhooshRun:
     def __init__(self, store: Store, part: str, signature: str, full: bool, procs: int):
         self.store, self.part, self.signature = store, part, signature
         self.full, self.procs = full, procs
+        self.prepare = None   # Whoosh segments the words in its own writer processes
         self._lock: RunLock = store.lock()
 
     def __enter__(self) -> "WhooshRun":
