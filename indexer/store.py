@@ -2,25 +2,33 @@
 
 The one module that knows the layout (indexing writes through it, search reads through it)::
 
-    DIR/lock                  held (fcntl.flock) by the one indexing run allowed at a time
+    DIR/lock                  held (fcntl.flock) by the one indexing run allowed at a time; holds
+                              its process id (a process forked during the run drops its copy)
     DIR/CURRENT               the name of the live generation, swapped with os.replace
     DIR/gen-…/manifest.json   signature, every source file's hash and report id, report summaries
     DIR/gen-…/records/<report_id>.json   the full Report (text, sections, tables, figures)
     DIR/gen-…/<part>/ …       what a search backend keeps there (see `indexer.backends`)
 
-A run builds a new generation next to the live one and only then points CURRENT at it, so a run
-killed at any moment leaves CURRENT pointing at the previous, complete generation. The manifest's
+A run builds a new generation next to the live one, fsyncs its files and folders, and only then
+points CURRENT at it, so a run killed at any moment (or a machine that loses power) leaves CURRENT
+pointing at a complete generation. The lock belongs to the run: a process forked while it is held
+(extraction workers, Whoosh's writer processes) closes its copy at once and is killed when the run's
+process dies, so a killed run never leaves a lock behind. The manifest's
 signature names the analyzers the generation was built with; a generation of another signature is
 not read (`Generation.check_signature`).
 """
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import fcntl
 import json
 import os
 import shutil
+import signal
+import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -92,8 +100,10 @@ class NewGeneration(Generation):
         _write_atomic(self.path / "manifest.json", json.dumps(manifest, ensure_ascii=False))
 
     def publish(self) -> None:
-        """Make this generation the live one (atomic), then drop all but it and the one before."""
+        """Make this generation the live one (atomic, after every file of it is on disk), then
+        drop all but it and the one before."""
         previous = self.store.current()
+        sync_tree(self.path)
         _write_atomic(self.store.path / "CURRENT", self.name + "\n")
         self.store.clean(keep={self.name} | ({previous.name} if previous else set()))
 
@@ -127,6 +137,12 @@ class Store:
         number = max((_number(p) for p in self.path.glob("gen-*")), default=0) + 1
         return NewGeneration(self, self.path / f"gen-{number:06d}-{time.strftime('%Y%m%d-%H%M%S')}")
 
+    def discard(self, generation: NewGeneration) -> None:
+        """Remove an unfinished generation (its run failed); never the live one."""
+        current = self.current()
+        if current is None or current.name != generation.name:
+            shutil.rmtree(generation.path, ignore_errors=True)
+
     def clean(self, keep: set[str]) -> None:
         """Remove generations other than `keep` (unfinished runs, old indexes)."""
         for child in self.path.iterdir():
@@ -135,27 +151,94 @@ class Store:
 
 
 class RunLock:
-    """An exclusive, non-blocking flock on DIR/lock for the length of a run."""
+    """An exclusive, non-blocking flock on DIR/lock for the length of a run, in this process only.
+
+    A process forked while it is held closes its copy of the lock file (so the lock goes with the
+    run's process, never with an orphaned child) and gets SIGKILL when the run's process dies."""
 
     def __init__(self, path: Path):
         self.path = path
         self.file = None
+        self.pid = 0
 
     def __enter__(self) -> "RunLock":
-        self.file = open(self.path, "w")
+        self.file = open(self.path, "a+")
         try:
             fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
+            holder = self._holder()
             self.file.close()
             if exc.errno in (errno.EAGAIN, errno.EACCES):
                 raise GongkaiError(f"another indexing run is writing to {self.path.parent}; "
-                                   "wait for it to finish") from None
+                                   f"wait for it to finish{holder}") from None
             raise
+        self.pid = os.getpid()
+        self.file.truncate(0)
+        self.file.write(f"{self.pid}\n")
+        self.file.flush()
+        with _HELD_GUARD:
+            _HELD.add(self)
         return self
 
+    def _holder(self) -> str:
+        self.file.seek(0)
+        pid = self.file.read().strip()
+        return f" (process {pid})" if pid.isdigit() else ""
+
     def __exit__(self, *exc: object) -> None:
-        fcntl.flock(self.file, fcntl.LOCK_UN)
-        self.file.close()
+        with _HELD_GUARD:
+            _HELD.discard(self)
+        if self.file is not None and not self.file.closed:
+            self.file.truncate(0)
+            fcntl.flock(self.file, fcntl.LOCK_UN)
+            self.file.close()
+
+
+_HELD: set[RunLock] = set()        # the run locks this process holds
+_HELD_GUARD = threading.Lock()
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this (forked) process get SIGKILL when `parent` dies (Linux; elsewhere nothing)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:   # the parent died before prctl
+        os._exit(1)
+
+
+def _after_fork_in_child() -> None:
+    """A child forked during a run: drop the run's lock file, die with the run."""
+    held, parents = list(_HELD), {lock.pid for lock in _HELD}
+    _HELD.clear()
+    for lock in held:
+        lock.file.close()   # closes this process's copy only: the run keeps its lock
+    for parent in parents:
+        die_with_parent(parent)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def sync_tree(path: Path) -> None:
+    """fsync every file under `path`, then every folder (deepest first), then `path`'s parent."""
+    for folder, dirs, files in os.walk(path, topdown=False):
+        for name in files:
+            _fsync(os.path.join(folder, name), os.O_RDONLY)
+        _fsync(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    _fsync(str(path.parent), os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+
+
+def _fsync(path: str, flags: int) -> None:
+    fd = os.open(path, flags)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _number(path: Path) -> int:
@@ -170,3 +253,4 @@ def _write_atomic(path: Path, content: str) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+    _fsync(str(path.parent), os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))

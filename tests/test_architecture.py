@@ -64,6 +64,7 @@ THIRD_PARTY_HOMES: dict[str, tuple[str, ...]] = {
     "markupsafe": ("webui",),
     "click": ("gongkai.cli",),
     "waitress": ("gongkai.cli",),
+    "gunicorn": ("gongkai.cli",),
     "tqdm": ("gongkai.cli",),
     "bs4": ("indexer.extract",),
     "lxml": ("indexer.extract",),

@@ -81,6 +81,21 @@ def test_a_dead_shard_gives_a_partial_answer_naming_it_and_a_restart_catches_up(
         index.close()
 
 
+def test_listings_fetched_in_slices_give_the_same_answers(small_cluster, small_index,
+                                                          monkeypatch):
+    """Sections and summaries are listed in slices of the id space that fit one reply: with
+    tiny slices (dozens of round trips) the index is the same."""
+    from indexer.backends.sphinx import reader
+
+    monkeypatch.setattr(reader, "LISTING_BYTES", 2000)
+    expected = small_index.search(SearchRequest(q="申请", per_page=100))
+    result = search(url(small_cluster))
+    assert (result["total"], result["facets"], result["partial"]) == (
+        expected["total"], expected["facets"], False)
+    assert sorted(h["report_id"] for h in result["hits"]) == sorted(
+        h["report_id"] for h in expected["hits"])
+
+
 def test_a_partial_answer_is_flagged_in_the_json_and_on_the_page(small_cluster):
     from webui import create_app
 

@@ -19,12 +19,16 @@ from indexer.indexing import build_index
 @click.option("--procs", type=click.IntRange(1, 64), default=None,
               help="Worker processes (default: up to 2, one per core).")
 @click.option("--silent", is_flag=True, help="No progress bar.")
+@click.option("--prune", is_flag=True,
+              help="Allow removing more than a quarter of the indexed reports.")
 def command(paths: tuple[str, ...], index_dir: str, backend: str | None, full: bool, procs: int | None,
-            silent: bool) -> None:
+            silent: bool, prune: bool) -> None:
     """Index the report files under PATHS (default: corpus/).
 
-    Re-running indexes only new or changed files and removes deleted ones; a run that is
-    killed leaves the previous index intact and searchable.
+    Re-running indexes only new or changed files and removes the reports whose files are gone
+    from PATHS (reports outside PATHS are kept); a run that would remove more than a quarter of
+    the indexed reports stops unless --prune is given. A run that is killed leaves the previous
+    index intact and searchable.
     """
     bar = tqdm(total=0, unit="file", desc="indexing", disable=silent or not sys.stderr.isatty())
 
@@ -35,7 +39,7 @@ def command(paths: tuple[str, ...], index_dir: str, backend: str | None, full: b
     try:
         with user_errors():
             summary = build_index(list(paths) or ["corpus"], location(backend, index_dir),
-                                  procs=procs, full=full,
+                                  procs=procs, full=full, prune=prune,
                                   progress=bar.update, on_total=on_total)
     finally:
         bar.close()

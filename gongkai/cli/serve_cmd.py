@@ -1,8 +1,22 @@
-"""`gongkai serve`: the web UI and JSON API under waitress (a production WSGI server)."""
+"""`gongkai serve`: the web UI and JSON API on every core (gunicorn worker processes), or in one
+process under waitress (`--server waitress`).
+
+Under gunicorn each worker process opens the index itself, after the fork (the app is not
+preloaded), and runs `--threads` threads; a search is CPU work under one GIL, so the processes
+give the cores and the threads keep a slow search from holding up the others. Bounded on every
+side: a listen backlog (`--backlog`), connections per worker, a connection that sends nothing is
+closed after `--keepalive` seconds and a socket read stalls for at most `--read-timeout`, a search
+is interrupted after `--time-budget` seconds (503, `webui.limits`), a worker silent for
+`--timeout` seconds is replaced.
+"""
 
 from __future__ import annotations
 
+import errno
+import os
+from functools import partial
 from pathlib import Path
+from selectors import EVENT_READ
 
 import click
 
@@ -18,14 +32,23 @@ _HINT = "build it first: gongkai index corpus {option}"
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on.")
 @index_options
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
-              help="Worker threads.")
-def command(host: str, port: int, index_dir: str, backend: str | None, threads: int) -> None:
+@click.option("--server", "server", default="gunicorn", show_default=True,
+              type=click.Choice(["gunicorn", "waitress"]),
+              help="gunicorn: worker processes (every core); waitress: one threaded process.")
+@click.option("--workers", default=os.cpu_count() or 1, show_default=True,
+              type=click.IntRange(1, 64), help="Worker processes (gunicorn).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per worker process.")
+@click.option("--time-budget", default=5.0, show_default=True, type=click.FloatRange(0.1, 600),
+              help="Seconds a search may run before it is answered with 503.")
+@click.option("--backlog", default=64, show_default=True, type=click.IntRange(1, 4096),
+              help="Connections waiting to be accepted (gunicorn).")
+@click.option("--timeout", default=30, show_default=True, type=click.IntRange(2, 3600),
+              help="Seconds before a silent worker is replaced (gunicorn).")
+def command(host: str, port: int, index_dir: str, backend: str | None, server: str,
+            workers: int, threads: int, time_budget: float, backlog: int, timeout: int) -> None:
     """Serve the search UI and /api on HOST:PORT from the index (--index-dir or --backend)."""
-    import waitress
-
     from indexer.search import open_index
-    from webui import create_app
 
     where = location(backend, index_dir)
     option = f"--backend {backend}" if backend else f"--index-dir {index_dir}"
@@ -33,7 +56,87 @@ def command(host: str, port: int, index_dir: str, backend: str | None, threads: 
         if not backend and not Path(index_dir).is_dir():
             raise GongkaiError(f"no index at {index_dir}")
         index = open_index(where)
-    app = create_app({"INDEX_DIR": index_dir, "BACKEND": backend})
+    config = {"INDEX_DIR": index_dir, "BACKEND": backend, "SEARCH_TIME_BUDGET": time_budget}
+    if server == "waitress":
+        _waitress(config, index, host, port, threads)
+        return
+    index.close()   # each worker opens its own after the fork
+    click.echo(f"gongkai: serving {where} on http://{host}:{port}/ with {workers} worker "
+               f"processes × {threads} threads (Ctrl-C to stop)", err=True)
+    _Gunicorn(config, where, {
+        "bind": f"{host}:{port}", "workers": workers, "threads": threads, "backlog": backlog,
+        "worker_connections": 100, "timeout": timeout, "graceful_timeout": 5, "keepalive": 2,
+        "worker_class": "gongkai.cli.serve_cmd.Worker", "preload_app": False,
+        "limit_request_line": 8190, "accesslog": None, "errorlog": "-", "loglevel": "warning",
+    }).run()
+
+
+def _waitress(config: dict, index, host: str, port: int, threads: int) -> None:
+    import waitress
+
+    from webui import create_app
+
+    app = create_app(config)
     app.extensions["gongkai_index"] = index  # opened once per process, shared by all requests
-    click.echo(f"gongkai: serving {where} on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="gongkai")
+    click.echo(f"gongkai: serving {config['BACKEND'] or config['INDEX_DIR']} on "
+               f"http://{host}:{port}/ (waitress, {threads} threads; Ctrl-C to stop)", err=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="gongkai",
+                   connection_limit=200, channel_timeout=30, backlog=64)
+
+
+try:
+    from gunicorn.app.base import BaseApplication
+    from gunicorn.workers.gthread import TConn, ThreadWorker
+except ImportError:  # pragma: no cover - gunicorn is a dependency; waitress still works without it
+    BaseApplication = ThreadWorker = object  # type: ignore[assignment,misc]
+
+READ_TIMEOUT = 10   # seconds a socket read or write may stall once a request has begun
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    """gunicorn with its settings given here, not read from the command line."""
+
+    def __init__(self, config: dict, where: str, options: dict):
+        self.config, self.where, self.options = config, where, options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        """Called in each worker process after the fork: the app and its own open index."""
+        from indexer.search import open_index
+        from webui import create_app
+
+        app = create_app(self.config)
+        app.extensions["gongkai_index"] = open_index(self.where)
+        return app
+
+
+class Worker(ThreadWorker):  # type: ignore[misc]
+    """gunicorn's threaded worker, with a deadline on connections that have sent nothing yet (it
+    only has one for kept-alive ones) and a read/write timeout once a request has begun."""
+
+    def accept(self, server, listener):
+        try:
+            sock, client = listener.accept()
+        except OSError as e:
+            if e.errno in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                return
+            raise
+        conn = TConn(self.cfg, sock, client, server)
+        conn.init()                 # marks it as a kept-alive connection for the deadline
+        conn.sock.setblocking(False)
+        conn.set_timeout()          # now + keepalive
+        self.nr_conns += 1
+        with self._lock:
+            self._keep.append(conn)
+            self.poller.register(conn.sock, EVENT_READ,
+                                 partial(self.on_client_socket_readable, conn))
+
+    def enqueue_req(self, conn):
+        conn.init()
+        conn.sock.settimeout(READ_TIMEOUT)
+        fs = self.tpool.submit(self.handle, conn)
+        self._wrap_future(fs, conn)

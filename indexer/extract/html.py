@@ -9,12 +9,15 @@ output text is recorded so statistics read from a cell can point back at it. The
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
+from indexer.errors import ReportReadError
 from indexer.extract.document import HAN, Document, decode_lines
+from indexer.extract.limits import MAX_HTML_DEPTH
 from indexer.model.record import TableCell
 
 CONTAINERS = ("TRS_Editor", "article_content", "xl_article", "zn_article", "Custom_UnionStyle",
@@ -24,6 +27,9 @@ BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section",
 SKIP = {"script", "style", "noscript", "iframe", "form", "button", "select", "nav", "footer",
         "header"}
 _SPACE = re.compile(r"[ \t\u00a0\u3000]+")
+_SCORED = {"div", "td", "article", "section"}
+_TEXT_TYPES = (NavigableString, CData)   # the strings `Tag.get_text()` counts
+_END = object()
 
 
 class _Writer:
@@ -51,14 +57,35 @@ def _content_root(soup: BeautifulSoup) -> Tag:
         found = soup.find(class_=name)
         if isinstance(found, Tag) and len(HAN.findall(found.get_text())) > 100:
             return found
+    own, links = _han_counts(soup)
     best, best_score = soup.body or soup, 0
-    for tag in soup.find_all(["div", "td", "article", "section"]):
-        own = len(HAN.findall(tag.get_text()))
-        links = sum(len(HAN.findall(a.get_text())) for a in tag.find_all("a"))
-        score = own - 3 * links
-        if score > best_score * 1.0 and own > 0:
-            best, best_score = tag, score
+    for tag in soup.descendants:
+        if isinstance(tag, Tag) and tag.name in _SCORED:
+            score = own[id(tag)] - 3 * links[id(tag)]
+            if score > best_score * 1.0 and own[id(tag)] > 0:
+                best, best_score = tag, score
     return best
+
+
+def _han_counts(soup: BeautifulSoup) -> tuple[dict[int, int], dict[int, int]]:
+    """For every element (by id): the Chinese characters of its text (`get_text()`), and those
+    of the links inside it (each ``<a>`` descendant's own count); one pass from the last node
+    back, so a parent is summed after its children (linear, whatever the nesting)."""
+    own: dict[int, int] = {}
+    links: dict[int, int] = {}
+    for node in reversed(list(soup.descendants)):
+        if isinstance(node, Tag):
+            total = linked = 0
+            for child in node.children:
+                key = id(child)
+                total += own.get(key, 0)
+                linked += links.get(key, 0)
+                if isinstance(child, Tag) and child.name == "a":
+                    linked += own[key]
+            own[id(node)], links[id(node)] = total, linked
+        elif type(node) in _TEXT_TYPES:
+            own[id(node)] = len(HAN.findall(node))
+    return own, links
 
 
 def _inline_text(node: Tag) -> str:
@@ -66,28 +93,49 @@ def _inline_text(node: Tag) -> str:
 
 
 def _walk(node: Tag, out: _Writer, tables: list[list[list[TableCell]]]) -> None:
-    for child in node.children:
-        if isinstance(child, NavigableString):
-            if child.__class__.__name__ in ("Comment", "Doctype", "Declaration", "CData",
-                                            "ProcessingInstruction"):
+    """Write the text under `node`: an explicit stack of (children, closes a block), so the
+    walk is iterative and linear in the number of nodes."""
+    stack = [(iter(node.children), False)]
+    while stack:
+        children, block = stack[-1]
+        child = next(children, _END)
+        if child is _END:
+            stack.pop()
+            if block:
+                out.newline()
+        elif isinstance(child, NavigableString):
+            _write_string(child, out)
+        elif isinstance(child, Tag) and child.name not in SKIP:
+            if child.name == "table":
+                tables.append(_write_table(child, out))
                 continue
-            s = _SPACE.sub(" ", str(child).replace("\n", " "))
-            if s.strip() or (s and out.parts and not out.parts[-1].endswith(("\n", " "))):
-                out.write(s if s.strip() else " ")
-            continue
-        if not isinstance(child, Tag) or child.name in SKIP:
-            continue
-        if child.name == "table":
-            tables.append(_write_table(child, out))
-            continue
-        block = child.name in BLOCKS
-        if block:
-            out.newline()
-        if child.name == "br":
-            continue
-        _walk(child, out, tables)
-        if block:
-            out.newline()
+            block = child.name in BLOCKS
+            if block:
+                out.newline()
+            if child.name != "br":
+                stack.append((iter(child.children), block))
+
+
+def _write_string(child: NavigableString, out: _Writer) -> None:
+    if child.__class__.__name__ in ("Comment", "Doctype", "Declaration", "CData",
+                                    "ProcessingInstruction"):
+        return
+    s = _SPACE.sub(" ", str(child).replace("\n", " "))
+    if s.strip() or (s and out.parts and not out.parts[-1].endswith(("\n", " "))):
+        out.write(s if s.strip() else " ")
+
+
+def _check_depth(soup: BeautifulSoup, name: str) -> None:
+    """Raise ReportReadError when elements nest deeper than MAX_HTML_DEPTH (iterative, linear)."""
+    depth: dict[int, int] = {id(soup): 0}
+    deepest = 0
+    for tag in soup.descendants:
+        if isinstance(tag, Tag):
+            level = depth[id(tag)] = depth[id(tag.parent)] + 1
+            deepest = max(deepest, level)
+    if deepest > MAX_HTML_DEPTH:
+        raise ReportReadError(name, f"HTML elements nested {deepest} levels deep "
+                                    f"(limit {MAX_HTML_DEPTH})")
 
 
 def _write_table(table: Tag, out: _Writer) -> list[list[TableCell]]:
@@ -122,12 +170,15 @@ def looks_like_html(text: str) -> bool:
 def read_html_file(data: bytes, path: Path, name: str) -> Document:
     """An ``.html`` file's bytes as a Document."""
     text, encoding = decode_lines(data, name)
-    return html_document(text, path, encoding)
+    return html_document(text, path, encoding, name)
 
 
-def html_document(markup: str, path: Path, encoding: str = "utf-8") -> Document:
-    """Parse an HTML report page into a Document (body text, header from <meta>, tables)."""
+def html_document(markup: str, path: Path, encoding: str = "utf-8",
+                  name: str | None = None) -> Document:
+    """Parse an HTML report page into a Document (body text, header from <meta>, tables);
+    raises ReportReadError for a page nested deeper than MAX_HTML_DEPTH."""
     soup = BeautifulSoup(markup, "lxml")
+    _check_depth(soup, name or str(path))
     out, tables = _Writer(), []
     _walk(_content_root(soup), out, tables)
     text = _strip_lines(out.text(), tables)
@@ -147,14 +198,14 @@ def _strip_lines(raw: str, tables: list[list[list[TableCell]]]) -> str:
             new_parts.append(stripped)
             new_pos += len(stripped) + 1
         pos += len(line) + 1
+    starts = [lo for lo, _, _ in shift]       # the lines' spans are disjoint and in order
     for table in tables:
         for row in table:
             for cell in row:
-                for lo, hi, delta in shift:
-                    if lo <= cell.start <= hi:
-                        cell.start += delta
-                        cell.end += delta
-                        break
+                k = bisect.bisect_right(starts, cell.start) - 1
+                if k >= 0 and cell.start <= shift[k][1]:
+                    cell.start += shift[k][2]
+                    cell.end += shift[k][2]
     return "\n".join(new_parts)
 
 

@@ -26,7 +26,7 @@ def read_text_file(data: bytes, path: Path, name: str) -> Document:
     """A ``.txt`` file's bytes as a Document (kind crawl, text, or html when it is a page)."""
     text, encoding = decode_lines(data, name)
     if looks_like_html(text):
-        return html_document(text, path, encoding)
+        return html_document(text, path, encoding, name)
     header, body = split_crawl_header(text)
     return Document(path=path, text=body, header=header, encoding=encoding,
                     kind="crawl" if header else "text")

@@ -10,7 +10,9 @@ The pipeline for one file:
 3. Crawled ``page.txt`` files: the header block is parsed into ``header`` and the body starts
    after ``正文:`` (`plaintext`). HTML pages: the article container becomes lines, tables become
    one line per row with tab-separated cells, each cell's span kept in ``tables`` (`html`).
-4. A body without Chinese text, or naming no 信息公开/年度报告, is not a report.
+4. A file over `limits.MAX_FILE_BYTES` is refused before it is read; an HTML page nested deeper
+   than `limits.MAX_HTML_DEPTH` right after it is parsed.
+5. A body without Chinese text, or naming no 信息公开/年度报告, is not a report.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 from indexer.errors import ReportReadError
 from indexer.extract.document import HAN, Document, decode
 from indexer.extract.html import read_html_file
+from indexer.extract.limits import MAX_FILE_BYTES, megabytes
 from indexer.extract.plaintext import read_text_file
 
 __all__ = ["READERS", "SUFFIXES", "Document", "Reader", "decode", "read_document"]
@@ -51,6 +54,10 @@ def read_document(path: str | Path, display: str | None = None) -> Document:
         raise ReportReadError(name, f"unsupported file type {suffix or '(none)'} "
                                     f"(expected {', '.join(sorted(SUFFIXES))})")
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ReportReadError(name, f"file too large: {size} bytes "
+                                        f"(limit {megabytes(MAX_FILE_BYTES)})")
         data = path.read_bytes()
     except OSError as exc:
         raise ReportReadError(name, exc.strerror or str(exc)) from None

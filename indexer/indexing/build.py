@@ -4,7 +4,9 @@ A run asks the backend for an `IndexRun` (which holds the run lock and knows the
 generation's files), compares the files under the paths with them (`plan`), drops the reports
 whose file changed or vanished, carries the unchanged ones over, extracts new or changed files
 in worker processes (`workers`) and adds them, and only then publishes the new generation. A run
-killed at any moment leaves the previous generation live. A change of analyzers, user dictionary
+killed at any moment leaves the previous generation live (its worker processes die with it). A
+run that would remove more than a quarter of the indexed reports is refused, before it writes
+anything, unless `prune` is given (`plan.check_removals`). A change of analyzers, user dictionary
 or backend layout (the backend's signature) makes the run a full rebuild.
 """
 
@@ -21,8 +23,9 @@ from typing import Any
 
 from indexer.backends import IndexRun, open_backend
 from indexer.extract.corpus import Skipped
-from indexer.indexing.plan import Plan, plan_run
+from indexer.indexing.plan import Plan, check_removals, plan_run
 from indexer.indexing.workers import Extracted, extract
+from indexer.store import die_with_parent
 
 
 @dataclass
@@ -42,14 +45,17 @@ class IndexSummary:
 
 def build_index(paths: list[str | Path], index: str | Path, procs: int | None = None,
                 full: bool = False, progress: Callable[[int], Any] | None = None,
-                on_total: Callable[[int], Any] | None = None) -> IndexSummary:
+                on_total: Callable[[int], Any] | None = None, prune: bool = False) -> IndexSummary:
     """Index the report files under `paths` into `index` (a directory or a backend URL, see
-    `indexer.backends.open_backend`), incrementally unless `full`."""
+    `indexer.backends.open_backend`), incrementally unless `full`; `prune` allows a run to
+    remove more than a quarter of the indexed reports."""
     started = time.monotonic()
     procs = procs or min(2, os.cpu_count() or 1)
     backend = open_backend(str(index))
     with backend.start_run(full, procs) as run:
         plan = plan_run(paths, run.files)
+        # A backend may say what its live generation holds even on a full run (`live_files`).
+        check_removals(plan, getattr(run, "live_files", run.files), paths, prune)
         # A multi-process writer pays off only on a run of some size.
         run.procs = procs if len(plan.todo) > 50 else 1
         summary = IndexSummary(full=run.full, skipped=plan.skipped, removed=plan.removed)
@@ -59,8 +65,8 @@ def build_index(paths: list[str | Path], index: str | Path, procs: int | None = 
         if on_total:
             on_total(len(plan.todo))
         jobs = [(*job, run.prepare) for job in plan.todo]
-        for item in _extracted(jobs, procs, progress):
-            _add(run, plan, item, files, seen, summary)
+        for item, job in zip(_extracted(jobs, procs, progress), jobs):
+            _add(run, plan, job[2], item, files, seen, summary)
         summary.generation, summary.sections = run.publish(files)
     summary.reports = summary.added + summary.unchanged
     summary.seconds = time.monotonic() - started
@@ -70,12 +76,12 @@ def build_index(paths: list[str | Path], index: str | Path, procs: int | None = 
 def _carry_over(run: IndexRun, plan: Plan, summary: IndexSummary) -> dict[str, dict[str, Any]]:
     """Unchanged files keep their report or their reason for being skipped."""
     files: dict[str, dict[str, Any]] = {}
-    for source, before in plan.unchanged.items():
+    for source, before in [*plan.unchanged.items(), *plan.kept.items()]:
         files[source] = before
         if "report_id" in before:
             run.keep(before["report_id"])
             summary.unchanged += 1
-        else:
+        elif source in plan.unchanged:   # a file outside this run's paths is not listed
             summary.skipped.append(Skipped(source, before["skipped"]))
     return files
 
@@ -83,8 +89,9 @@ def _carry_over(run: IndexRun, plan: Plan, summary: IndexSummary) -> dict[str, d
 def _extracted(todo: list[tuple[Any, ...]], procs: int,
                progress: Callable[[int], Any] | None) -> Iterator[Extracted | Skipped]:
     """Extract the files to do, in worker processes when there are enough of them."""
-    pool = multiprocessing.get_context("fork").Pool(procs) if procs > 1 and len(todo) > 20 \
-        else None
+    pool = multiprocessing.get_context("fork").Pool(
+        procs, initializer=die_with_parent, initargs=(os.getpid(),)) \
+        if procs > 1 and len(todo) > 20 else None
     with pool or nullcontext():
         for item in (pool.imap(extract, todo, chunksize=4) if pool else map(extract, todo)):
             if progress:
@@ -92,20 +99,21 @@ def _extracted(todo: list[tuple[Any, ...]], procs: int,
             yield item
 
 
-def _add(run: IndexRun, plan: Plan, item: Extracted | Skipped, files: dict[str, dict[str, Any]],
-         seen: set[str], summary: IndexSummary) -> None:
-    """Record one extracted file in the run, or why it was skipped."""
-    sha = plan.sha[item.source]
+def _add(run: IndexRun, plan: Plan, source: str, item: Extracted | Skipped,
+         files: dict[str, dict[str, Any]], seen: set[str], summary: IndexSummary) -> None:
+    """Record one extracted file (`source`, as the plan names it) in the run, or why it was
+    skipped."""
+    sha = plan.sha[source]
     reason = None
     if isinstance(item, Skipped):
         reason = item.reason
     elif item.report_id in seen:
         reason = f"duplicate report id {item.report_id} (same file name as another report)"
     if reason is not None:
-        summary.skipped.append(Skipped(item.source, reason))
-        files[item.source] = {"sha1": sha, "skipped": reason}
+        summary.skipped.append(Skipped(source, reason))
+        files[source] = {"sha1": sha, "skipped": reason}
         return
     run.add(item.report_id, item.record_json, item.summary, item.docs)
     seen.add(item.report_id)
-    files[item.source] = {"sha1": sha, "report_id": item.report_id}
+    files[source] = {"sha1": sha, "report_id": item.report_id}
     summary.added += 1

@@ -1,17 +1,29 @@
 """What a worker process does with one file: extract the record, fold the section texts, and
-serialise both, so the parent only writes and indexes."""
+serialise both, so the parent only writes and indexes.
+
+One file never stalls a run: the work on a file runs under a time budget
+(`indexer.extract.limits.FILE_SECONDS`, or the environment variable `GONGKAI_FILE_SECONDS`), a
+one-shot `ITIMER_REAL` whose SIGALRM handler raises inside the worker; a file over it becomes
+`Skipped(source, "took longer than N s to read (limit …)")`. The timer is only used in a main
+thread with no other real-time timer armed, and is always cancelled and the previous handler
+restored."""
 
 from __future__ import annotations
 
 import bisect
 import json
+import os
+import signal
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from indexer.backends import TEXT_OVERLAP, SectionDoc
 from indexer.errors import ReportReadError
 from indexer.extract.corpus import Skipped
+from indexer.extract.limits import FILE_SECONDS, FILE_SECONDS_ENV
 from indexer.extract.report import extract_report
 from indexer.model.record import Report
 from indexer.text.normalize import normalize
@@ -28,10 +40,59 @@ class Extracted:
     docs: list[Any]   # SectionDoc, or what the backend's `prepare` made of each
 
 
+class OutOfTime(BaseException):
+    """The file's time budget ran out (a BaseException, so no `except Exception` swallows it)."""
+
+
+def file_seconds() -> float:
+    """The time budget of one file: GONGKAI_FILE_SECONDS when it is a positive number, else
+    FILE_SECONDS."""
+    try:
+        seconds = float(os.environ.get(FILE_SECONDS_ENV, ""))
+    except ValueError:
+        return FILE_SECONDS
+    return seconds if seconds > 0 else FILE_SECONDS
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise OutOfTime in this thread once `seconds` have passed; a no-op outside the main thread
+    or when a real-time timer is already armed (it is not ours to replace)."""
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getitimer(signal.ITIMER_REAL)[0] > 0):
+        yield
+        return
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise OutOfTime()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        yield
+    finally:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.signal(signal.SIGALRM, previous)
+
+
 def extract(job: tuple[str, str, str, Callable[[SectionDoc], Any] | None]) -> Extracted | Skipped:
     """Extract, fold and serialise one file: (path, root, source, prepare) -> Extracted or
-    Skipped; `prepare` (the backend's, or None) is applied to each section."""
+    Skipped; `prepare` (the backend's, or None) is applied to each section. The whole work is
+    under the file's time budget (`file_seconds()`)."""
     path, root, source, prepare = job
+    seconds = file_seconds()
+    try:
+        with time_budget(seconds):
+            return _extract(path, root, source, prepare)
+    except OutOfTime:
+        return Skipped(source, f"took longer than {seconds:g} s to read "
+                               f"(limit {FILE_SECONDS_ENV}={seconds:g})")
+
+
+def _extract(path: str, root: str, source: str,
+             prepare: Callable[[SectionDoc], Any] | None) -> Extracted | Skipped:
     try:
         report = extract_report(path, root)
     except ReportReadError as exc:

@@ -36,11 +36,14 @@ def coverage(reports: Iterable[Report]) -> dict[str, int]:
 
 
 def render_csv(rows: list[dict[str, Any]]) -> str:
-    """CSV with a UTF-8 BOM so Excel opens the Chinese text correctly."""
+    """CSV with a UTF-8 BOM so Excel opens the Chinese text correctly. A text cell starting with
+    = + - @ (or tab, CR) gets a leading ' so a spreadsheet shows it instead of running it as a
+    formula (CSV injection); numbers are left as they are."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r")
+                      else v for k, v in row.items()} for row in rows)
     return "\ufeff" + out.getvalue()
 
 

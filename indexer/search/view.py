@@ -28,6 +28,8 @@ class IndexView:
         self.report_docs: dict[str, list[int]] = {}
         self.section_docs: dict[str, set[int]] = {}
         for number, rid, slug, ordinal in index.sections():
+            if rid not in self.summaries:   # a part of the index that did not answer: as absent
+                continue
             self.doc_report[number], self.doc_section[number] = rid, slug
             self.doc_ordinal[number] = ordinal
             self.report_docs.setdefault(rid, []).append(number)

@@ -19,6 +19,8 @@ from indexer.model.record import Report
 
 COMMON_SHARE = 0.2           # as the embedded index: a word in more sections does not rank
 BM25_B, BM25_K1 = 0.75, 1.2  # the embedded index's BM25F parameters
+LISTING_BYTES = 4 << 20      # about this much per reply when listing sections and summaries
+ID_SPACE = 1 << 63           # document ids are 63-bit hashes, spread evenly (`run.doc_id`)
 
 
 class SphinxReader:
@@ -41,31 +43,36 @@ class SphinxReader:
             found = self._local.missing = set()
         return found
 
-    def _all(self, sql: str, missing: set[str], options: str = "") -> tuple[tuple, ...]:
-        """Every row a query matches (max_matches raised to the total found). A query over
-        sections can match no more than the live ones: once they are listed, one round trip."""
-        more = f", {options}" if options else ""
-        sections = getattr(self, "_sections", None)
-        if sections is not None and f"FROM {DIST_SECTIONS} " in sql:
-            n = max(1, len(sections))
-            return self.head.search(f"{sql} LIMIT 0,{n} OPTION max_matches={n}{more}", missing).rows
-        first = self.head.search(f"{sql} LIMIT 0,1 OPTION max_matches=1{more}", missing)
+    def _listing(self, sql: str, missing: set[str]) -> list[tuple]:
+        """Every row of a listing (`sql` ends in its WHERE conditions), fetched in slices of the
+        id space small enough for one reply (searchd refuses a reply over max_packet_size, and a
+        shard that cannot answer would make the listing short)."""
+        first = self.head.search(f"{sql} LIMIT 0,1 OPTION max_matches=1", missing)
         total = first.total_found
         if total <= 1:
-            return first.rows
-        return self.head.search(f"{sql} LIMIT 0,{total} OPTION max_matches={total}{more}",
-                                missing).rows
+            return list(first.rows)
+        row_bytes = max(64, 2 * len(repr(first.rows[0]))) if first.rows else 64
+        slices = max(1, -(-total * row_bytes // LISTING_BYTES))
+        step = -(-ID_SPACE // slices)
+        rows: list[tuple] = []
+        for low in range(0, ID_SPACE, step):
+            rows.extend(self.head.search(
+                f"{sql} AND id >= {low} AND id < {low + step} ORDER BY id ASC "
+                f"LIMIT 0,{total} OPTION max_matches={total}", missing).rows)
+        if len(rows) < total and not missing:
+            missing.add("a listing that came back short")
+        return rows
 
     def _list_sections(self, missing: set[str]) -> list[SectionInfo]:
-        rows = self._all(f"SELECT id, report_id, section, ordinal, wordcount FROM {DIST_SECTIONS} "
-                         f"WHERE {self._live} ORDER BY id ASC", missing)
+        rows = self._listing(f"SELECT id, report_id, section, ordinal, wordcount FROM "
+                             f"{DIST_SECTIONS} WHERE {self._live}", missing)
         self._length = {int(i): int(n) or 1 for i, _r, _s, _o, n in rows}
         self._avg_length = sum(self._length.values()) / max(1, len(rows)) or 1
         return [SectionInfo(int(i), rid, slug, int(o)) for i, rid, slug, o, _n in rows]
 
     def _list_reports(self, missing: set[str]) -> dict[str, dict[str, Any]]:
-        rows = self._all(f"SELECT id, report_id, summary FROM {DIST_RECORDS} WHERE {self._live}",
-                         missing)
+        rows = self._listing(f"SELECT id, report_id, summary FROM {DIST_RECORDS} WHERE "
+                             f"{self._live}", missing)
         return {rid: json.loads(summary) for _id, rid, summary in rows}
 
     # --- SectionIndex ---------------------------------------------------------------------

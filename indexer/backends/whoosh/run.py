@@ -13,7 +13,8 @@ from indexer.store import RunLock, Store
 
 class WhooshRun:
     """Holds the store's run lock; records go to the new generation's records/, sections to its
-    Whoosh part; the manifest and CURRENT are written by `publish`."""
+    Whoosh part; the manifest and CURRENT are written by `publish` (which fsyncs the generation
+    first); a failed run removes its generation."""
 
     def __init__(self, store: Store, part: str, signature: str, full: bool, procs: int):
         self.store, self.part, self.signature = store, part, signature
@@ -36,6 +37,8 @@ class WhooshRun:
         if old is None or old.get("signature") != self.signature:
             self.full = True
         self.files: dict[str, dict[str, Any]] = {} if self.full else old["files"]
+        # What the live generation holds even when this run rebuilds it (what a full run removes).
+        self.live_files: dict[str, dict[str, Any]] = old["files"] if old else {}
         self._old_reports: dict[str, dict[str, Any]] = {} if self.full else old["reports"]
         self.reports: dict[str, dict[str, Any]] = {}
         self.new = self.store.new_generation()
@@ -48,9 +51,13 @@ class WhooshRun:
         return self.writer
 
     def __exit__(self, kind: object, *exc: object) -> None:
-        if kind is not None and self.writer is not None:
-            self.writer.cancel()
-        self._lock.__exit__(None, None, None)
+        try:
+            if kind is not None:
+                if self.writer is not None:
+                    self.writer.cancel()
+                self.store.discard(self.new)   # an unfinished generation is never left behind
+        finally:
+            self._lock.__exit__(None, None, None)
 
     def keep(self, report_id: str) -> None:
         self.new.keep_record(self.previous, report_id)

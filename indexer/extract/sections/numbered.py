@@ -121,21 +121,36 @@ def numbered_headings(text: str, sq: Squeezed) -> list[Candidate]:
         styles[c.style] = styles.get(c.style, 0) + c.weight
     style = max(styles, key=lambda s: (styles[s], s == "cn", s == "part"))
     found = [c for c in found if c.style == style]
-    best: list[tuple[int, int]] = []          # (score, previous index)
-    for j, c in enumerate(found):
-        score, prev = c.weight + (1 if c.number == 1 else 0), -1
-        for i in range(j):
-            if found[i].number < c.number:
-                step = 2 if found[i].number + 1 == c.number else 0
-                if best[i][0] + c.weight + step >= score:   # ties: the later copy of a line
-                    score, prev = best[i][0] + c.weight + step, i
-        best.append((score, prev))
+    best = _heaviest_runs(found)
     j = max(range(len(found)), key=lambda k: best[k][0])
     run = []
     while j >= 0:
         run.append(found[j])
         j = best[j][1]
     return _fill_gaps(run[::-1], [c for c in every if not c.slug and c.style == style])
+
+
+def _heaviest_runs(found: list[Candidate]) -> list[tuple[int, int]]:
+    """(score, previous index) of the heaviest increasing run ending at each candidate.
+
+    A run steps from a smaller number to a larger one, +2 for the next number; on a tie the later
+    copy of a line wins. Only the best earlier candidate of each number can be the previous one,
+    so each candidate looks at one (score, index) per number: linear in the candidates (numbers
+    are at most two digits), where comparing every pair grew with the square of the file."""
+    best: list[tuple[int, int]] = []
+    by_number: dict[int, tuple[int, int]] = {}   # number -> (best score, latest index with it)
+    for j, c in enumerate(found):
+        score, prev = c.weight + (1 if c.number == 1 else 0), -1
+        top = (score - 1, -1)
+        for number, (value, i) in by_number.items():
+            if number < c.number:
+                top = max(top, (value + c.weight + (2 if number + 1 == c.number else 0), i))
+        if top[0] >= score and top[1] >= 0:          # ties: the later copy of a line
+            score, prev = top
+        best.append((score, prev))
+        if score >= by_number.get(c.number, (score, -1))[0]:
+            by_number[c.number] = (score, j)
+    return best
 
 
 def _fill_gaps(run: list[Candidate], unnamed: list[Candidate]) -> list[Candidate]:

@@ -1,0 +1,132 @@
+"""`gongkai serve --workers 2` under load: every request answered, costly searches refused with a
+Chinese message, idle connections cannot lock a new client out, an over-budget search is a 503."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote, urlencode
+
+import pytest
+
+WORDS = ("申请 公开 信息 政府 年度 报告 工作 情况 主动 依申请 行政 复议 诉讼 网站 部门 办理 "
+         "答复 收费 减免 政策 文件 发布 数量 群众 意见 建议 问题 改进 措施 条 件 机关").split()
+MANY_TERMS = " OR ".join(WORDS[:32])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(port: int, path: str, timeout: float = 15) -> tuple[int, dict, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def server(small_index_dir, tmp_path_factory):
+    """The port of `gongkai serve --workers 2 --threads 2 --backlog 8` on the small index."""
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("serve-load") / "serve.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from gongkai.cli import main; main()", "serve",
+             "--index-dir", str(small_index_dir), "--port", str(port), "--workers", "2",
+             "--threads", "2", "--backlog", "8"],
+            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(300):
+            if proc.poll() is not None:
+                pytest.fail(f"gongkai serve exited ({proc.returncode}): {log_path.read_text()}")
+            try:
+                if _get(port, "/api/search?q=x", timeout=5)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail(f"gongkai serve did not answer: {log_path.read_text()}")
+        assert "serving" in log_path.read_text()
+        yield port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_concurrent_requests_are_all_answered(server):
+    paths = ["/api/search?" + urlencode({"q": word}) for word in WORDS[:12]] * 2
+    paths += ["/", "/search?q=" + quote("申请"), "/static/app.js", "/agencies"] * 2
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = [status for status, _h, _b in pool.map(lambda p: _get(server, p), paths)]
+    assert statuses == [200] * len(paths)
+
+
+def test_a_search_over_the_cost_limit_is_a_400_in_chinese(server):
+    status, headers, body = _get(server, "/api/search?" + urlencode({"q": MANY_TERMS,
+                                                                     "per_page": 1000}))
+    assert status == 400
+    message = json.loads(body)["error"]["message"]
+    assert "这次检索太大" in message and "每页条数 × 检索词数 ≤ 1000" in message
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    # the same words on a page of 31 hits are within the limit
+    assert _get(server, "/api/search?" + urlencode({"q": MANY_TERMS, "per_page": 31}))[0] == 200
+
+
+def test_idle_connections_beyond_the_backlog_do_not_lock_out_a_new_client(server):
+    idle = []
+    try:
+        for _ in range(40):   # 5× the backlog, 10× the threads; they send nothing
+            sock = socket.socket()
+            sock.settimeout(5)
+            try:
+                sock.connect(("127.0.0.1", server))
+            except OSError:
+                sock.close()
+                continue
+            idle.append(sock)
+        assert idle
+        status, _headers, body = _get(server, "/api/search?q=" + quote("申请"))
+        assert status == 200 and json.loads(body)["total"] > 0
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+@pytest.fixture()
+def budget_client(small_index_dir, small_index):
+    from webui import create_app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(small_index_dir),
+                      "SEARCH_TIME_BUDGET": 0.001})
+    app.extensions["gongkai_index"] = small_index
+    return app.test_client()
+
+
+def test_a_search_over_its_time_budget_is_a_503_with_retry_after(budget_client):
+    response = budget_client.get("/api/search?" + urlencode({"q": MANY_TERMS, "per_page": 31}))
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert "检索超时" in response.get_json()["error"]["message"]
+    page = budget_client.get("/search?" + urlencode({"q": MANY_TERMS}))
+    assert page.status_code == 503
+    assert page.headers["Retry-After"] == "5"
+    assert "检索超时" in page.get_data(as_text=True)
+    # nothing is left pending in the thread: the next request is answered as usual
+    static = budget_client.get("/static/app.js")
+    assert static.status_code == 200
+    static.close()
