@@ -21,8 +21,10 @@ from indexer.indexing import build_index
 @click.option("--silent", is_flag=True, help="No progress bar.")
 @click.option("--prune", is_flag=True,
               help="Allow removing more than a quarter of the indexed reports.")
+@click.option("--compact", is_flag=True,
+              help="Drop the space deleted sections left behind (done by itself past a quarter).")
 def command(paths: tuple[str, ...], index_dir: str, backend: str | None, full: bool, procs: int | None,
-            silent: bool, prune: bool) -> None:
+            silent: bool, prune: bool, compact: bool) -> None:
     """Index the report files under PATHS (default: corpus/).
 
     Re-running indexes only new or changed files and removes the reports whose files are gone
@@ -39,11 +41,12 @@ def command(paths: tuple[str, ...], index_dir: str, backend: str | None, full: b
     try:
         with user_errors():
             summary = build_index(list(paths) or ["corpus"], location(backend, index_dir),
-                                  procs=procs, full=full, prune=prune,
+                                  procs=procs, full=full, prune=prune, compact=compact,
                                   progress=bar.update, on_total=on_total)
     finally:
         bar.close()
-    kind = "full build" if summary.full else "update"
+    kind = "full build" if summary.full else ("compacting update" if summary.compacted
+                                              else "update")
     click.echo(f"{summary.reports} reports, {summary.sections} sections in "
                f"{location(backend, index_dir)} "
                f"({kind}: {summary.added} new or changed, {summary.unchanged} unchanged, "

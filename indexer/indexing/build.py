@@ -8,6 +8,11 @@ killed at any moment leaves the previous generation live (its worker processes d
 run that would remove more than a quarter of the indexed reports is refused, before it writes
 anything, unless `prune` is given (`plan.check_removals`). A change of analyzers, user dictionary
 or backend layout (the backend's signature) makes the run a full rebuild.
+
+Incremental runs leave dead sections behind in a backend's files; a backend that can compact
+(the Whoosh one: `compact` and `sections_of` on its run) rewrites its part from the live reports
+when they pass a threshold, or when `compact` is given: the run hands it the folding of a record
+into `SectionDoc`s (`workers.section_docs`), which a backend may not import.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from typing import Any
 from indexer.backends import IndexRun, open_backend
 from indexer.extract.corpus import Skipped
 from indexer.indexing.plan import Plan, check_removals, plan_run
-from indexer.indexing.workers import Extracted, extract
+from indexer.indexing.workers import Extracted, extract, section_docs
 from indexer.store import die_with_parent
 
 
@@ -41,14 +46,17 @@ class IndexSummary:
     seconds: float = 0.0
     generation: str = ""
     full: bool = False
+    compacted: bool = False
 
 
 def build_index(paths: list[str | Path], index: str | Path, procs: int | None = None,
                 full: bool = False, progress: Callable[[int], Any] | None = None,
-                on_total: Callable[[int], Any] | None = None, prune: bool = False) -> IndexSummary:
+                on_total: Callable[[int], Any] | None = None, prune: bool = False,
+                compact: bool = False) -> IndexSummary:
     """Index the report files under `paths` into `index` (a directory or a backend URL, see
     `indexer.backends.open_backend`), incrementally unless `full`; `prune` allows a run to
-    remove more than a quarter of the indexed reports."""
+    remove more than a quarter of the indexed reports; `compact` makes a backend that can drop
+    its dead sections now (it does so by itself past a threshold)."""
     started = time.monotonic()
     procs = procs or min(2, os.cpu_count() or 1)
     backend = open_backend(str(index))
@@ -58,7 +66,11 @@ def build_index(paths: list[str | Path], index: str | Path, procs: int | None = 
         check_removals(plan, getattr(run, "live_files", run.files), paths, prune)
         # A multi-process writer pays off only on a run of some size.
         run.procs = procs if len(plan.todo) > 50 else 1
-        summary = IndexSummary(full=run.full, skipped=plan.skipped, removed=plan.removed)
+        compacted = _compaction(run, compact)
+        if compacted and len(plan.unchanged) + len(plan.kept) > 50:
+            run.procs = procs
+        summary = IndexSummary(full=run.full, skipped=plan.skipped, removed=plan.removed,
+                               compacted=compacted)
         files = _carry_over(run, plan, summary)
         seen = {f["report_id"] for f in files.values() if "report_id" in f}
         run.delete_reports(plan.stale)
@@ -71,6 +83,14 @@ def build_index(paths: list[str | Path], index: str | Path, procs: int | None = 
     summary.reports = summary.added + summary.unchanged
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _compaction(run: IndexRun, compact: bool) -> bool:
+    """Set up a backend's compaction (if it has one); whether this run compacts."""
+    if not hasattr(run, "sections_of"):
+        return False
+    run.compact, run.sections_of = compact, section_docs
+    return bool(run.compacting)
 
 
 def _carry_over(run: IndexRun, plan: Plan, summary: IndexSummary) -> dict[str, dict[str, Any]]:

@@ -37,8 +37,9 @@ def top_reports(view: IndexView, scores: dict[int, float] | None, limit: int, do
     """(report_id, best section score) of the `limit` best-scoring reports, best first, over the
     sections in `docs` of the `reports` (None: any) with a slug in `slugs` (None: any).
 
-    Among equal scores the lower section number comes first (nlargest is stable and the
-    candidates are in section order), so pages of one query never overlap."""
+    Among equal scores the section with the lower `stable_rank` comes first (source path, report
+    id, ordinal: not the section number, which depends on how the index was written), so pages
+    of one query never overlap and two builds of the same files give the same order."""
     if not scores or not docs or limit <= 0 or reports is not None and not reports:
         return []
     doc_report, doc_section = view.doc_report, view.doc_section
@@ -52,8 +53,15 @@ def top_reports(view: IndexView, scores: dict[int, float] | None, limit: int, do
     else:
         items = [(d, scores[d]) for d in sorted(view.docs_of_reports(reports)) if d in scores]
     want = limit * 4
+    rank = stable_rank(view)
     while True:
-        top = nlargest(want, items, key=itemgetter(1))
+        top = nlargest(want + 1, items, key=itemgetter(1))
+        full = len(top) > want   # more sections than taken
+        if full and top[want][1] == top[want - 1][1]:   # a tie across the cut: take all of it
+            top = [(d, score) for d, score in items if score >= top[want][1]]
+        elif full:
+            del top[want:]
+        top.sort(key=lambda item: (-item[1], rank.get(item[0], -1)))
         best: dict[str, float] = {}
         for d, score in top:
             if d in docs and (reports is None or doc_report[d] in reports) and (
@@ -61,9 +69,21 @@ def top_reports(view: IndexView, scores: dict[int, float] | None, limit: int, do
                 best.setdefault(doc_report[d], score)
                 if len(best) == limit:
                     return list(best.items())
-        if len(top) < want:
+        if not full:
             return list(best.items())
-        want *= 4
+        want = max(want * 4, len(top) + 1)
+
+
+def stable_rank(view: IndexView) -> dict[int, int]:
+    """Each section's position in (report source, report id, ordinal) order: the tie-break of
+    equal scores (computed once per view, kept on it)."""
+    rank = view.__dict__.get("_stable_rank")
+    if rank is None:
+        summaries, doc_report, ordinal = view.summaries, view.doc_report, view.doc_ordinal
+        order = sorted(doc_report, key=lambda d: (summaries[doc_report[d]].get("source") or "",
+                                                  doc_report[d], ordinal[d]))
+        rank = view.__dict__.setdefault("_stable_rank", {d: i for i, d in enumerate(order)})
+    return rank
 
 
 def scores_of(scores: dict[int, float] | None, docs: Iterable[int]) -> dict[int, float]:

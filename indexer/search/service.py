@@ -91,7 +91,7 @@ class Index:
             mine = [d for d in view.report_docs[rid]
                     if d in docs and (section_filter is None or view.doc_section[d] in section_filter)]
             mine_scores = ranking.scores_of(scores, mine)
-            ranked = sorted(mine, key=lambda d: (-mine_scores.get(d, 0.0), d))
+            ranked = sorted(mine, key=lambda d: (-mine_scores.get(d, 0.0), view.doc_ordinal[d]))
             summary = view.summaries[rid]
             region = summary["region"]
             hits.append({

@@ -28,7 +28,7 @@ class GramWriter:
 
     Section ids only grow, so appending new ids keeps every list sorted; the ids of deleted
     sections stay in the lists (their Whoosh documents are gone, so they never match) until the
-    next full build.
+    next full build or compacting run (`WhooshRun.compacting`).
     """
 
     def __init__(self, gen: Path, prev: Path | None):
@@ -76,6 +76,11 @@ class GramWriter:
         meta = {"grams": grams, "starts": self.starts, "lengths": self.lengths}
         with open(self.gen / "grams.idx", "wb") as out:
             pickle.dump(meta, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def section_ids(gen: Path) -> int:
+    """How many section ids a generation's lists were written with (live and dead)."""
+    return len(_load_meta(gen)["starts"])
 
 
 def _load_meta(gen: Path) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from math import log
 from typing import Any
 
 from whoosh import index as whoosh_index
@@ -42,6 +43,7 @@ class WhooshReader:
         self._span: dict[int, tuple[int, int]] = {}
         self._number_of_sid: dict[int, int] = {}
         self._read_columns(reader)
+        self._deletions = len(self.live) < reader.doc_count_all()
         self._norm = self._length_norms(reader.doc_count_all())
         self._word_cache: OrderedDict[str, dict[int, float]] = OrderedDict()
         # Searchers and mapped files are released when the reader is dropped (a re-index swapped
@@ -60,12 +62,14 @@ class WhooshReader:
             self._number_of_sid[sid] = docnum
 
     def _length_norms(self, n: int) -> list[float]:
-        """BM25's length part of each section, as Whoosh's BM25F computes it per posting."""
-        searcher = self.searcher
-        avgfl = searcher.avg_field_length("words") or 1
-        length = searcher.doc_field_length
-        return [BM25_K1 * ((1 - BM25_B) + BM25_B * (length(d, "words", 1) or 1) / avgfl)
-                for d in range(n)]
+        """BM25's length part of each section, as Whoosh's BM25F computes it per posting, with
+        the average length taken over the live sections' stored (one-byte encoded) lengths: it
+        depends only on which sections are live, not on deleted ones or on how segments were
+        written or merged, so an incrementally updated index scores as a full rebuild does."""
+        length = self.searcher.doc_field_length
+        lengths = [length(d, "words", 1) or 1 for d in range(n)]
+        avgfl = (sum(lengths[d] for d in self.live) / len(self.live) if self.live else 0) or 1
+        return [BM25_K1 * ((1 - BM25_B) + BM25_B * fl / avgfl) for fl in lengths]
 
     @property
     def searcher(self) -> Any:
@@ -103,12 +107,11 @@ class WhooshReader:
         there: they barely move BM25 next to a rarer word. A query of common words alone ranks by
         its rarest one. Several words: Whoosh's Or, the sum of the scores of the words a section
         holds."""
-        searcher = self.searcher
-        freqs = {w: searcher.doc_frequency("words", w) for w in dict.fromkeys(words)}
+        freqs = {w: self._doc_frequency(w) for w in dict.fromkeys(words)}
         freqs = {w: f for w, f in freqs.items() if f}
         if not freqs:
             return None
-        limit = COMMON_SHARE * max(1, searcher.doc_count())
+        limit = COMMON_SHARE * max(1, len(self.live))
         chosen = [w for w, f in freqs.items() if f <= limit] or [min(freqs, key=freqs.get)]
         if len(chosen) == 1:
             return self._word(chosen[0])
@@ -136,22 +139,37 @@ class WhooshReader:
                 self._word_cache.popitem(last=False)
         return out
 
+    def _doc_frequency(self, word: str) -> int:
+        """How many live sections hold the word (Whoosh's count includes deleted ones)."""
+        if not self._deletions:
+            return self.searcher.doc_frequency("words", word)
+        return len(self._word(word)) if self.searcher.doc_frequency("words", word) else 0
+
     def _postings_scores(self, word: str) -> dict[int, float]:
+        """Whoosh's BM25F over the live sections only: idf `log(N / (n + 1)) + 1` with N the live
+        sections and n the live ones holding the word (Whoosh counts deleted ones too)."""
         searcher = self.searcher
-        out: dict[int, float] = {}
         if not searcher.doc_frequency("words", word):
-            return out
-        idf, k, norm = searcher.idf("words", word), BM25_K1 + 1, self._norm
+            return {}
+        postings: list[tuple[list[int], Any]] = []
         for sub, offset in searcher.leaf_searchers():
             reader = sub.reader()
             if ("words", word) not in reader:
                 continue
             for ids, weights in blocks(reader.postings("words", word)):
-                if offset:
-                    ids = [d + offset for d in ids]
-                out.update(zip(ids, [idf * ((w * k) / (w + norm[d])) for d, w in zip(ids, weights)]))
-        if len(self.live) < len(norm):  # postings still list deleted sections
-            out = {d: v for d, v in out.items() if d in self.live}
+                postings.append(([d + offset for d in ids] if offset else ids, weights))
+        live = self.live
+        if self._deletions:  # postings still list deleted sections
+            postings = [tuple(map(list, zip(*pairs))) for pairs in
+                        ([(d, w) for d, w in zip(ids, weights) if d in live]
+                         for ids, weights in postings) if pairs]
+        if not postings:
+            return {}
+        n = sum(len(ids) for ids, _ in postings)
+        idf, k, norm = log(len(live) / (n + 1)) + 1, BM25_K1 + 1, self._norm
+        out: dict[int, float] = {}
+        for ids, weights in postings:
+            out.update(zip(ids, [idf * ((w * k) / (w + norm[d])) for d, w in zip(ids, weights)]))
         return out
 
     def exact(self, folded: str) -> set[int]:
@@ -173,7 +191,7 @@ class WhooshReader:
                 break
             candidates &= self._numbers(self.grams.sids(gram))
         sure: set[int] = set()
-        if self.searcher.doc_frequency("words", folded):  # held as a word: no check needed
+        if self._doc_frequency(folded):  # held as a word: no check needed
             sure = candidates.intersection(self._word(folded))
             candidates -= sure
         return sure | self._verified(folded, candidates)

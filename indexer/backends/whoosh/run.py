@@ -4,11 +4,18 @@ live one and published atomically (see `indexer.store`)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from whoosh import index as whoosh_index
+
 from indexer.backends.seam import SectionDoc
-from indexer.backends.whoosh.writer import WhooshWriter
+from indexer.backends.whoosh.grams import section_ids
+from indexer.backends.whoosh.writer import WORDS, WhooshWriter
+from indexer.model.record import Report
 from indexer.store import RunLock, Store
+
+DEAD_SHARE = 0.25  # past this share of dead section ids an incremental run compacts
 
 
 class WhooshRun:
@@ -20,6 +27,13 @@ class WhooshRun:
         self.store, self.part, self.signature = store, part, signature
         self.full, self.procs = full, procs
         self.prepare = None   # Whoosh segments the words in its own writer processes
+        # Compaction: set by the indexing run before `keep` is called. `sections_of` turns a
+        # kept report's record back into its SectionDocs (the indexing layer's folding); with it
+        # a run whose previous generation holds more than DEAD_SHARE dead sections (or that is
+        # asked to: `compact`) rebuilds the Whoosh part from the live reports alone.
+        self.compact = False
+        self.sections_of: Callable[[Report], Iterable[SectionDoc]] | None = None
+        self._compacting: bool | None = None
         self._lock: RunLock = store.lock()
 
     def __enter__(self) -> "WhooshRun":
@@ -44,9 +58,25 @@ class WhooshRun:
         self.new = self.store.new_generation()
         self.writer: WhooshWriter | None = None
 
+    @property
+    def compacting(self) -> bool:
+        """Whether this run rewrites the Whoosh part from the live reports (decided once)."""
+        if self._compacting is None:
+            self._compacting = (not self.full and self.sections_of is not None
+                                and (self.compact or self.dead_share() > DEAD_SHARE))
+        return self._compacting
+
+    def dead_share(self) -> float:
+        """The share of the live generation's section ids whose sections are deleted."""
+        part = self.previous.part(self.part)
+        total = section_ids(part)
+        with whoosh_index.open_dir(str(part / WORDS)).searcher() as searcher:
+            live = searcher.doc_count()
+        return (total - live) / total if total else 0.0
+
     def _writer(self) -> WhooshWriter:
         if self.writer is None:
-            previous = None if self.full else self.previous.part(self.part)
+            previous = None if self.full or self.compacting else self.previous.part(self.part)
             self.writer = WhooshWriter(self.new.part(self.part), previous, procs=self.procs)
         return self.writer
 
@@ -62,9 +92,12 @@ class WhooshRun:
     def keep(self, report_id: str) -> None:
         self.new.keep_record(self.previous, report_id)
         self.reports[report_id] = self._old_reports[report_id]
+        if self.compacting:   # the new Whoosh part starts empty: the sections are added again
+            self._writer().add(self.sections_of(self.previous.read_record(report_id)))
 
     def delete_reports(self, report_ids: list[str]) -> None:
-        self._writer().delete_reports(report_ids)
+        if not self.compacting:   # a compacting run's part holds only the kept reports
+            self._writer().delete_reports(report_ids)
 
     def add(self, report_id: str, record_json: str, summary: dict[str, Any],
             docs: list[SectionDoc]) -> None:

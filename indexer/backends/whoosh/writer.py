@@ -26,8 +26,8 @@ class WhooshWriter:
     `limitmb` and beyond that spills sorted runs to disk and merges them, in Python, at commit (a
     whole extra pass over every posting; 1k reports fit, 10k do not). Smaller commits keep every
     writer's postings in memory. They leave more segments, which are not merged: a merge is slow
-    (one process) and recounts field lengths from their one-byte encodings, which would shift
-    BM25's average length and so every score."""
+    (one process). (Scores do not depend on segments or merges: the reader takes BM25's average
+    length from the stored one-byte lengths of the live sections.)"""
 
     def __init__(self, part: Path, previous: Path | None, procs: int = 1, limitmb: int = 256,
                  segment_docs: int | None = None):
