@@ -8,6 +8,7 @@ import json
 import socket
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote, urlencode
@@ -130,3 +131,55 @@ def test_a_search_over_its_time_budget_is_a_503_with_retry_after(budget_client):
     static = budget_client.get("/static/app.js")
     assert static.status_code == 200
     static.close()
+
+
+def test_a_full_queue_answers_503_with_retry_after_at_once(index_dir, tmp_path):
+    """One worker, one thread, a queue of 2: while the most expensive allowed search holds the
+    thread, the requests beyond the queue are answered 503 + Retry-After without waiting, and
+    the others are answered when their turn comes."""
+    port = _free_port()
+    words = ("申请 公开 信息 政府 年度 报告 工作 情况 主动 依申请 行政 复议 诉讼 网站 部门 办理 "
+             "答复 收费 减免 政策 文件 发布 数量 群众 意见 建议 问题 改进 措施 条 件 机关").split()
+    expensive = "/api/search?" + urlencode({"q": " OR ".join(words), "per_page": 31})
+    log_path = tmp_path / "serve.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from gongkai.cli import main; main()", "serve",
+             "--index-dir", str(index_dir), "--port", str(port), "--workers", "1",
+             "--threads", "1", "--queue", "2", "--time-budget", "60"],
+            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(300):
+            try:
+                if _get(port, "/api/search?q=x", timeout=5)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        results: list[tuple[int, dict]] = []
+        lock = threading.Lock()
+
+        def fetch(path: str) -> None:
+            status, headers, _body = _get(port, path, timeout=60)
+            with lock:
+                results.append((status, headers))
+
+        first = threading.Thread(target=fetch, args=(expensive,))
+        first.start()
+        time.sleep(0.3)   # the expensive search now holds the one thread
+        others = [threading.Thread(target=fetch, args=(expensive,)) for _ in range(8)]
+        for t in others:
+            t.start()
+        for t in [first, *others]:
+            t.join()
+        statuses = sorted(status for status, _h in results)
+        assert len(statuses) == 9 and set(statuses) <= {200, 503}
+        refused = [h for status, h in results if status == 503]
+        assert len(refused) >= 5          # at most 1 running + 2 waiting at any moment
+        assert all(h.get("Retry-After") == "5" for h in refused)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -34,6 +34,11 @@ def command(paths: tuple[str, ...], index_dir: str, backend: str | None, full: b
     """
     bar = tqdm(total=0, unit="file", desc="indexing", disable=silent or not sys.stderr.isatty())
 
+    def step(source: str) -> None:
+        """One more file read: the bar advances and names it."""
+        bar.set_postfix_str(source[-40:], refresh=False)
+        bar.update(1)
+
     def on_total(n: int) -> None:
         bar.total = n
         bar.refresh()
@@ -42,7 +47,7 @@ def command(paths: tuple[str, ...], index_dir: str, backend: str | None, full: b
         with user_errors():
             summary = build_index(list(paths) or ["corpus"], location(backend, index_dir),
                                   procs=procs, full=full, prune=prune, compact=compact,
-                                  progress=bar.update, on_total=on_total)
+                                  progress=step, on_total=on_total)
     finally:
         bar.close()
     kind = "full build" if summary.full else ("compacting update" if summary.compacted

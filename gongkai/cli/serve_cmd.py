@@ -5,7 +5,8 @@ Under gunicorn each worker process opens the index itself, after the fork (the a
 preloaded), and runs `--threads` threads; a search is CPU work under one GIL, so the processes
 give the cores and the threads keep a slow search from holding up the others. Bounded on every
 side: a listen backlog (`--backlog`), connections per worker, a connection that sends nothing is
-closed after `--keepalive` seconds and a socket read stalls for at most `--read-timeout`, a search
+closed after `--keepalive` seconds and a socket read stalls for at most `--read-timeout`, at most
+`--queue` requests wait for a thread in a worker (the next get 503 + Retry-After at once), a search
 is interrupted after `--time-budget` seconds (503, `webui.limits`), a worker silent for
 `--timeout` seconds is replaced.
 """
@@ -25,6 +26,7 @@ from gongkai.cli.options import index_options, location
 from indexer.errors import GongkaiError
 
 _HINT = "build it first: gongkai index corpus {option}"
+QUEUE_ENV = "GONGKAI_SERVE_QUEUE"
 
 
 @click.command("serve")
@@ -45,8 +47,11 @@ _HINT = "build it first: gongkai index corpus {option}"
               help="Connections waiting to be accepted (gunicorn).")
 @click.option("--timeout", default=30, show_default=True, type=click.IntRange(2, 3600),
               help="Seconds before a silent worker is replaced (gunicorn).")
+@click.option("--queue", default=32, show_default=True, type=click.IntRange(0, 4096),
+              help="Requests a worker holds waiting for a thread; more get 503 + Retry-After.")
 def command(host: str, port: int, index_dir: str, backend: str | None, server: str,
-            workers: int, threads: int, time_budget: float, backlog: int, timeout: int) -> None:
+            workers: int, threads: int, time_budget: float, backlog: int, timeout: int,
+            queue: int) -> None:
     """Serve the search UI and /api on HOST:PORT from the index (--index-dir or --backend)."""
     from indexer.search import open_index
 
@@ -61,6 +66,7 @@ def command(host: str, port: int, index_dir: str, backend: str | None, server: s
         _waitress(config, index, host, port, threads)
         return
     index.close()   # each worker opens its own after the fork
+    os.environ[QUEUE_ENV] = str(queue)   # read by each worker (`Worker.enqueue_req`)
     click.echo(f"gongkai: serving {where} on http://{host}:{port}/ with {workers} worker "
                f"processes × {threads} threads (Ctrl-C to stop)", err=True)
     _Gunicorn(config, where, {
@@ -136,7 +142,28 @@ class Worker(ThreadWorker):  # type: ignore[misc]
                                  partial(self.on_client_socket_readable, conn))
 
     def enqueue_req(self, conn):
+        waiting = len(self.futures) - self.cfg.threads
+        if waiting >= int(os.environ.get(QUEUE_ENV, "32")):
+            self._refuse(conn)
+            return
         conn.init()
         conn.sock.settimeout(READ_TIMEOUT)
         fs = self.tpool.submit(self.handle, conn)
         self._wrap_future(fs, conn)
+
+    def _refuse(self, conn) -> None:
+        """The queue is full: answer 503 with Retry-After at once, without a thread."""
+        body = '{"error": {"message": "服务器正忙，请稍后再试。"}}'.encode("utf-8")
+        head = ("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\n"
+                "Content-Type: application/json; charset=utf-8\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode("ascii")
+        try:
+            conn.sock.setblocking(True)
+            conn.sock.settimeout(1.0)
+            conn.sock.sendall(head + body)
+        except OSError:
+            pass
+        finally:
+            self.nr_conns -= 1
+            conn.close()
+

@@ -50,7 +50,7 @@ class IndexSummary:
 
 
 def build_index(paths: list[str | Path], index: str | Path, procs: int | None = None,
-                full: bool = False, progress: Callable[[int], Any] | None = None,
+                full: bool = False, progress: Callable[[str], Any] | None = None,
                 on_total: Callable[[int], Any] | None = None, prune: bool = False,
                 compact: bool = False) -> IndexSummary:
     """Index the report files under `paths` into `index` (a directory or a backend URL, see
@@ -107,7 +107,7 @@ def _carry_over(run: IndexRun, plan: Plan, summary: IndexSummary) -> dict[str, d
 
 
 def _extracted(todo: list[tuple[Any, ...]], procs: int,
-               progress: Callable[[int], Any] | None) -> Iterator[Extracted | Skipped]:
+               progress: Callable[[str], Any] | None) -> Iterator[Extracted | Skipped]:
     """Extract the files to do, in worker processes when there are enough of them."""
     pool = multiprocessing.get_context("fork").Pool(
         procs, initializer=die_with_parent, initargs=(os.getpid(),)) \
@@ -115,7 +115,7 @@ def _extracted(todo: list[tuple[Any, ...]], procs: int,
     with pool or nullcontext():
         for item in (pool.imap(extract, todo, chunksize=4) if pool else map(extract, todo)):
             if progress:
-                progress(1)
+                progress(item.source)   # the file just read
             yield item
 
 
