@@ -17,6 +17,25 @@ CORPUS = ROOT / "corpus"
 SMALL_CORPUS_LIST = Path(__file__).resolve().parent / "fixtures" / "small_corpus.md"
 
 
+def copy_reports(root: Path, names: list[str]) -> Path:
+    """Copies of the corpus files `names` (paths under corpus/) under `root`, same layout."""
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(CORPUS / name, root / name)
+    return root
+
+
+def total(index_dir, q: str) -> int:
+    """How many reports the index at `index_dir` finds for `q` (opened and closed again)."""
+    from indexer.search import SearchRequest, open_index
+
+    index = open_index(index_dir)
+    try:
+        return index.search(SearchRequest(q=q))["total"]
+    finally:
+        index.close()
+
+
 @lru_cache(maxsize=None)
 def _extract(source: str) -> Report:
     return extract_report(CORPUS / source, CORPUS)
@@ -36,19 +55,15 @@ def report():
 
 # --- the search index, built once per session from the real corpus ----------------------------
 
-@pytest.fixture(scope="session")
-def index_dir(tmp_path_factory) -> Path:
-    """A directory holding a full index of the real corpus (built once per session)."""
+def _built(tmp_path_factory, name: str, corpus: Path) -> Path:
     from indexer.indexing import build_index
 
-    path = tmp_path_factory.mktemp("index")
-    build_index([CORPUS], path)
+    path = tmp_path_factory.mktemp(name)
+    build_index([corpus], path)
     return path
 
 
-@pytest.fixture(scope="session")
-def index(index_dir):
-    """`open_index(index_dir)`: the search interface over the real corpus."""
+def _opened(index_dir: Path):
     from indexer.search import open_index
 
     opened = open_index(index_dir)
@@ -56,16 +71,32 @@ def index(index_dir):
     opened.close()
 
 
-# --- the web app over that index ------------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def app(index_dir, index):
-    """The Flask app on the session's index (opened once)."""
+def _app_on(index_dir: Path, index):
     from webui import create_app
 
     app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
     app.extensions["gongkai_index"] = index
     return app
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory) -> Path:
+    """A directory holding a full index of the real corpus (built once per session)."""
+    return _built(tmp_path_factory, "index", CORPUS)
+
+
+@pytest.fixture(scope="session")
+def index(index_dir):
+    """`open_index(index_dir)`: the search interface over the real corpus."""
+    yield from _opened(index_dir)
+
+
+# --- the web app over that index ------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def app(index_dir, index):
+    """The Flask app on the session's index (opened once)."""
+    return _app_on(index_dir, index)
 
 
 @pytest.fixture()
@@ -87,41 +118,25 @@ def small_corpus_files() -> list[str]:
 def small_corpus_dir(tmp_path_factory) -> Path:
     """The small corpus: fourteen reports of corpus/ copied (once per session) under the same
     relative paths, so their report ids are the ones they have in the whole corpus."""
-    root = tmp_path_factory.mktemp("small-corpus")
-    for rel in small_corpus_files():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(CORPUS / rel, root / rel)
-    return root
+    return copy_reports(tmp_path_factory.mktemp("small-corpus"), small_corpus_files())
 
 
 @pytest.fixture(scope="session")
 def small_index_dir(tmp_path_factory, small_corpus_dir) -> Path:
     """A directory holding an index of the small corpus (built once per session)."""
-    from indexer.indexing import build_index
-
-    path = tmp_path_factory.mktemp("small-index")
-    build_index([small_corpus_dir], path)
-    return path
+    return _built(tmp_path_factory, "small-index", small_corpus_dir)
 
 
 @pytest.fixture(scope="session")
 def small_index(small_index_dir):
     """`open_index(small_index_dir)`: the search interface over the small corpus."""
-    from indexer.search import open_index
-
-    opened = open_index(small_index_dir)
-    yield opened
-    opened.close()
+    yield from _opened(small_index_dir)
 
 
 @pytest.fixture(scope="session")
 def small_app(small_index_dir, small_index):
     """The Flask app on the small index (opened once)."""
-    from webui import create_app
-
-    app = create_app({"TESTING": True, "INDEX_DIR": str(small_index_dir)})
-    app.extensions["gongkai_index"] = small_index
-    return app
+    return _app_on(small_index_dir, small_index)
 
 
 @pytest.fixture()

@@ -352,13 +352,19 @@ def test_longest_chain_of_packages_is_at_most_seven_floors():
 
 # --- who may import what -------------------------------------------------------------------------
 
-def test_search_reaches_no_extraction_or_indexing():
-    """Not directly and not through any chain of imports (imports in functions included)."""
+def reaching(source: str, targets: tuple[str, ...]) -> list[str]:
+    """Every chain of imports from a module under `source` to one under `targets`, shown."""
     found = []
-    for module in (m for m in modules() if under(m, "indexer.search")):
-        path = chain(module, lambda m: under(m, "indexer.extract", "indexer.indexing"))
+    for module in (m for m in modules() if under(m, source)):
+        path = chain(module, lambda m: under(m, *targets))
         if path:
             found.append(show(path))
+    return found
+
+
+def test_search_reaches_no_extraction_or_indexing():
+    """Not directly and not through any chain of imports (imports in functions included)."""
+    found = reaching("indexer.search", ("indexer.extract", "indexer.indexing"))
     assert not found, "search reaches extraction or indexing:\n" + "\n".join(found)
 
 
@@ -367,11 +373,7 @@ def test_webui_talks_to_search_model_and_errors_only():
     direct = [f"{imp.where()} imports {target}" for m, ts in graph().items() if under(m, "webui")
               for target, imp in ts.items() if under(target, "indexer") and not under(target, *allowed)]
     assert not direct, "webui imports beyond indexer.search/model/errors:\n" + "\n".join(direct)
-    reached = []
-    for module in (m for m in modules() if under(m, "webui")):
-        path = chain(module, lambda m: under(m, "indexer.extract", "indexer.indexing"))
-        if path:
-            reached.append(show(path))
+    reached = reaching("webui", ("indexer.extract", "indexer.indexing"))
     assert not reached, "webui reaches extraction or indexing:\n" + "\n".join(reached)
 
 

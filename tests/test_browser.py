@@ -6,16 +6,12 @@ these tests fail with a message saying how to install it — they are never skip
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+
+from serving import serving
 
 pytestmark = pytest.mark.browser
 
@@ -25,48 +21,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        return exc.code
-
-
 @pytest.fixture(scope="module")
 def server(index_dir, tmp_path_factory):
     """Base URL of `gongkai serve` running in a subprocess on the real index."""
-    port = _free_port()
     log_path = tmp_path_factory.mktemp("serve") / "serve.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", "from gongkai.cli import main; main()", "serve",
-             "--index-dir", str(index_dir), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            if proc.poll() is not None:
-                pytest.fail(f"gongkai serve exited ({proc.returncode}): {log_path.read_text()}")
-            try:
-                if _get(base + "/") == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.1)
-        else:
-            pytest.fail(f"gongkai serve did not answer on {base}: {log_path.read_text()}")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    with serving(log_path, "--index-dir", str(index_dir), "--host", "127.0.0.1") as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_reports, total
+
 from indexer.backends.whoosh import WhooshBackend
 from indexer.backends.whoosh import writer as whoosh_writer
 from indexer.errors import GongkaiError
@@ -38,20 +40,9 @@ FILES = ["education/000_34846fc542f213aa.txt", "education/001_b8557501b183c911.t
 @pytest.fixture
 def small_corpus(tmp_path, corpus_dir) -> Path:
     """A copy of five real reports (plus a file that is not a report)."""
-    root = tmp_path / "corpus"
-    for name in FILES:
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(corpus_dir / name, root / name)
+    root = copy_reports(tmp_path / "corpus", FILES)
     (root / "notes.md").write_text("not a report", encoding="utf-8")
     return root
-
-
-def total(index_dir, q: str) -> int:
-    index = open_index(index_dir)
-    try:
-        return index.search(SearchRequest(q=q))["total"]
-    finally:
-        index.close()
 
 
 def test_full_corpus_manifest(index_dir):

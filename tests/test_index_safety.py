@@ -12,13 +12,15 @@ import time
 from pathlib import Path
 
 import pytest
+
+from conftest import copy_reports, total
 from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gongkai.cli import main
 from indexer.indexing import build_index
-from indexer.search import SearchRequest, open_index
+from indexer.search import open_index
 from indexer.store import Store
 
 FILES = ["education/000_34846fc542f213aa.txt", "education/001_b8557501b183c911.txt",
@@ -28,11 +30,7 @@ FILES = ["education/000_34846fc542f213aa.txt", "education/001_b8557501b183c911.t
 
 @pytest.fixture
 def corpus(tmp_path, corpus_dir) -> Path:
-    root = tmp_path / "corpus"
-    for name in FILES:
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(corpus_dir / name, root / name)
-    return root
+    return copy_reports(tmp_path / "corpus", FILES)
 
 
 def cli(*args: str):
@@ -43,14 +41,6 @@ def reports(index_dir) -> set[str]:
     index = open_index(index_dir)
     try:
         return {r.report_id for r in index.reports()}
-    finally:
-        index.close()
-
-
-def total(index_dir, q: str) -> int:
-    index = open_index(index_dir)
-    try:
-        return index.search(SearchRequest(q=q))["total"]
     finally:
         index.close()
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 import http.client
 import json
 import socket
-import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,15 +13,11 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
+from serving import serving
+
 WORDS = ("申请 公开 信息 政府 年度 报告 工作 情况 主动 依申请 行政 复议 诉讼 网站 部门 办理 "
          "答复 收费 减免 政策 文件 发布 数量 群众 意见 建议 问题 改进 措施 条 件 机关").split()
 MANY_TERMS = " OR ".join(WORDS[:32])
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(port: int, path: str, timeout: float = 15) -> tuple[int, dict, bytes]:
@@ -39,34 +33,11 @@ def _get(port: int, path: str, timeout: float = 15) -> tuple[int, dict, bytes]:
 @pytest.fixture(scope="module")
 def server(small_index_dir, tmp_path_factory):
     """The port of `gongkai serve --workers 2 --threads 2 --backlog 8` on the small index."""
-    port = _free_port()
     log_path = tmp_path_factory.mktemp("serve-load") / "serve.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", "from gongkai.cli import main; main()", "serve",
-             "--index-dir", str(small_index_dir), "--port", str(port), "--workers", "2",
-             "--threads", "2", "--backlog", "8"],
-            stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(300):
-            if proc.poll() is not None:
-                pytest.fail(f"gongkai serve exited ({proc.returncode}): {log_path.read_text()}")
-            try:
-                if _get(port, "/api/search?q=x", timeout=5)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail(f"gongkai serve did not answer: {log_path.read_text()}")
+    with serving(log_path, "--index-dir", str(small_index_dir), "--workers", "2",
+                 "--threads", "2", "--backlog", "8") as port:
         assert "serving" in log_path.read_text()
         yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_concurrent_requests_are_all_answered(server):
@@ -137,24 +108,11 @@ def test_a_full_queue_answers_503_with_retry_after_at_once(index_dir, tmp_path):
     """One worker, one thread, a queue of 2: while the most expensive allowed search holds the
     thread, the requests beyond the queue are answered 503 + Retry-After without waiting, and
     the others are answered when their turn comes."""
-    port = _free_port()
     words = ("申请 公开 信息 政府 年度 报告 工作 情况 主动 依申请 行政 复议 诉讼 网站 部门 办理 "
              "答复 收费 减免 政策 文件 发布 数量 群众 意见 建议 问题 改进 措施 条 件 机关").split()
     expensive = "/api/search?" + urlencode({"q": " OR ".join(words), "per_page": 31})
-    log_path = tmp_path / "serve.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", "from gongkai.cli import main; main()", "serve",
-             "--index-dir", str(index_dir), "--port", str(port), "--workers", "1",
-             "--threads", "1", "--queue", "2", "--time-budget", "60"],
-            stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(300):
-            try:
-                if _get(port, "/api/search?q=x", timeout=5)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
+    with serving(tmp_path / "serve.log", "--index-dir", str(index_dir), "--workers", "1",
+                 "--threads", "1", "--queue", "2", "--time-budget", "60") as port:
         results: list[tuple[int, dict]] = []
         lock = threading.Lock()
 
@@ -176,10 +134,3 @@ def test_a_full_queue_answers_503_with_retry_after_at_once(index_dir, tmp_path):
         refused = [h for status, h in results if status == 503]
         assert len(refused) >= 5          # at most 1 running + 2 waiting at any moment
         assert all(h.get("Retry-After") == "5" for h in refused)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple, Protocol
 
+from indexer.errors import NotFound
 from indexer.model.record import Report
 
 TEXT_OVERLAP = 32  # a section's text for exact matching runs this far into the next section
@@ -31,6 +32,25 @@ class SectionInfo(NamedTuple):
     report_id: str
     slug: str
     ordinal: int
+
+
+class Listing:
+    """What a reader lists when it opens: its live sections and per-report summaries (the
+    `sections` and `summaries` of `SectionIndex`, for a backend's reader to inherit)."""
+
+    _sections: list[SectionInfo]
+    _summaries: dict[str, dict[str, Any]]
+
+    def sections(self) -> Iterator[SectionInfo]:
+        return iter(self._sections)
+
+    def summaries(self) -> dict[str, dict[str, Any]]:
+        return self._summaries
+
+    def check_known(self, report_id: str) -> None:
+        """NotFound unless the report is in this generation."""
+        if report_id not in self._summaries:
+            raise NotFound(f"no report with id '{report_id}'")
 
 
 class SectionIndex(Protocol):

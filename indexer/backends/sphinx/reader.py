@@ -7,14 +7,13 @@ from __future__ import annotations
 import json
 import threading
 from math import log
-from collections.abc import Iterator
 from typing import Any
 
-from indexer.backends.seam import SectionInfo
+from indexer.backends.seam import Listing, SectionInfo
 from indexer.backends.sphinx.head import Head
 from indexer.backends.sphinx.schema import DIST_RECORDS, DIST_SECTIONS
 from indexer.backends.sphinx.sphinxql import escape_match, phrase_match, quote, unpack, words_match
-from indexer.errors import NotFound, Unavailable
+from indexer.errors import Unavailable
 from indexer.model.record import Report
 
 COMMON_SHARE = 0.2           # as the embedded index: a word in more sections does not rank
@@ -23,7 +22,7 @@ LISTING_BYTES = 4 << 20      # about this much per reply when listing sections a
 ID_SPACE = 1 << 63           # document ids are 63-bit hashes, spread evenly (`run.doc_id`)
 
 
-class SphinxReader:
+class SphinxReader(Listing):
     """Generation `generation` of the cluster behind `head`, opened."""
 
     def __init__(self, head: Head, generation: int):
@@ -77,15 +76,8 @@ class SphinxReader:
 
     # --- SectionIndex ---------------------------------------------------------------------
 
-    def sections(self) -> Iterator[SectionInfo]:
-        return iter(self._sections)
-
-    def summaries(self) -> dict[str, dict[str, Any]]:
-        return self._summaries
-
     def record(self, report_id: str) -> Report:
-        if report_id not in self._summaries:
-            raise NotFound(f"no report with id '{report_id}'")
+        self.check_known(report_id)
         answer = self.head.search(f"SELECT id, record FROM {DIST_RECORDS} WHERE "
                                   f"report_id = {quote(report_id)} AND {self._live} LIMIT 0,1",
                                   self._missing())

@@ -6,17 +6,17 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from math import log
 from typing import Any
 
 from whoosh import index as whoosh_index
 
-from indexer.backends.seam import SectionInfo
+from indexer.backends.seam import Listing, SectionInfo
 from indexer.backends.whoosh.grams import GramLists
 from indexer.backends.whoosh.internals import blocks
 from indexer.backends.whoosh.writer import WORDS
-from indexer.errors import NotFound
+
 from indexer.model.record import Report
 from indexer.store import Generation
 
@@ -25,7 +25,7 @@ BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults: scores are the ones Whoo
 WORD_CACHE = 8  # words whose scores stay in memory (a query reads each word twice)
 
 
-class WhooshReader:
+class WhooshReader(Listing):
     """One generation, opened. Section numbers are Whoosh document numbers."""
 
     def __init__(self, generation: Generation, manifest: dict[str, Any], part: str):
@@ -89,15 +89,8 @@ class WhooshReader:
 
     # --- SectionIndex ---------------------------------------------------------------------
 
-    def sections(self) -> Iterator[SectionInfo]:
-        return iter(self._sections)
-
-    def summaries(self) -> dict[str, dict[str, Any]]:
-        return self._summaries
-
     def record(self, report_id: str) -> Report:
-        if report_id not in self._summaries:
-            raise NotFound(f"no report with id '{report_id}'")
+        self.check_known(report_id)
         return self._generation.read_record(report_id)
 
     def word_scores(self, words: list[str]) -> dict[int, float] | None:
