@@ -208,3 +208,16 @@ def test_a_killed_incremental_run_never_blocks_the_next(kill_setup, delay):
     for path in sorted(root.rglob("*.txt")):   # every file changed, the same reports
         path.write_bytes(path.read_bytes() + b"\n")
     kill_and_check(root, ix, expected, delay)
+
+
+def test_inspect_and_stats_do_not_follow_links_out_of_the_folder(corpus, tmp_path):
+    """`extract_all` (behind `gongkai inspect` and `gongkai stats`) skips what a run skips."""
+    from indexer.extract.corpus import Skipped, extract_all
+
+    (corpus / "education" / "passwd.txt").symlink_to("/etc/passwd")
+    (corpus / "education" / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    items = list(extract_all([corpus]))
+    skipped = sorted((s.source, s.reason) for s in items if isinstance(s, Skipped))
+    assert skipped == [("education/gone.txt", "broken link or link loop (not followed)"),
+                       ("education/passwd.txt", "link out of the indexed folder (not followed)")]
+    assert len([r for r in items if not isinstance(r, Skipped)]) == 5

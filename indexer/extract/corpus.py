@@ -29,7 +29,7 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Path]]:
         if path.is_file():
             yield path, corpus_root(path)
             continue
-        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        for file in sorted(p for p in path.rglob("*") if p.is_file() or p.is_symlink()):
             if any(part.startswith(".") for part in file.relative_to(path).parts):
                 continue
             yield file, path
@@ -48,10 +48,28 @@ def is_candidate(path: Path) -> bool:
     return path.suffix.lower() in SUFFIXES
 
 
+def link_problem(file: Path, root: Path) -> str | None:
+    """Why a symbolic link under `root` is not read (None for a plain file or a link inside)."""
+    if not file.is_symlink():
+        return None
+    try:
+        target = file.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError, OSError):
+        return "broken link or link loop (not followed)"
+    if not target.is_relative_to(root.resolve()):
+        return "link out of the indexed folder (not followed)"
+    return None
+
+
 def extract_all(paths: Iterable[str | Path]) -> Iterator[Report | Skipped]:
-    """Extract every file under `paths`: a Report, or a Skipped with the reason."""
+    """Extract every file under `paths`: a Report, or a Skipped with the reason. Links out of
+    the folder given are not followed (as an indexing run does not)."""
     for file, root in iter_files(paths):
         source = file.relative_to(root).as_posix()
+        problem = link_problem(file, root)
+        if problem:
+            yield Skipped(source, problem)
+            continue
         if not is_candidate(file):
             yield Skipped(source, f"not a report file type ({file.suffix or 'no suffix'})")
             continue

@@ -97,7 +97,9 @@ class SphinxRun:
         self.published = int(published)
         if not rows or signature != self.signature:
             self.full = True
-        self.files: dict[str, dict[str, Any]] = {} if self.full else json.loads(unpack(files))
+        # What the published generation holds, even on a full run (the removal check of a run).
+        self.live_files: dict[str, dict[str, Any]] = json.loads(unpack(files)) if files else {}
+        self.files: dict[str, dict[str, Any]] = {} if self.full else self.live_files
         self.generation = self.published + 1
         live, g = f"died = {LIVE}", self.published
         self._everywhere(f"DELETE FROM {{index}} WHERE born > {g}",  # a killed run's leftovers
