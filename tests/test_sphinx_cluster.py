@@ -250,7 +250,7 @@ def test_dead_primary_with_live_mirror_gives_complete_answers(loaded, head):
         for _ in range(20):
             missing: set[str] = set()
             a = via_gongkai.search("SELECT report_id, COUNT(*) FROM gongkai GROUP BY report_id "
-                                   "LIMIT 100", missing)
+                                   "LIMIT 100", missing, meta=True)
             assert missing == set() and not a.partial
             assert sum(c for _, c in a.rows) == total and a.total_found == len(REPORTS)
     finally:

@@ -51,13 +51,14 @@ class Head:
             self._local.conn = None
             conn.close()
 
-    def query(self, sql: str) -> Answer:
-        """Run one statement on the head (reconnecting once if the connection was lost)."""
+    def query(self, sql: str, meta: bool = False) -> Answer:
+        """Run one statement on the head (reconnecting once if the connection was lost);
+        `meta`: also read SHOW META (for `total_found`)."""
         import pymysql
 
         for attempt in (1, 2):
             try:
-                return select(self._conn(), sql)
+                return select(self._conn(), sql, meta=meta)
             except pymysql.err.OperationalError:
                 self.close()
                 if attempt == 2:
@@ -66,15 +67,15 @@ class Head:
                 raise GongkaiError(f"the search cluster refused a query: {exc.args[-1]}") from None
         raise AssertionError("unreachable")
 
-    def search(self, sql: str, missing: set[str]) -> Answer:
+    def search(self, sql: str, missing: set[str], meta: bool = False) -> Answer:
         """A query over the distributed indexes: asked again while a shard is missing; the
         shards still missing after that are added to `missing`."""
-        answer = self.query(sql)
+        answer = self.query(sql, meta)
         for _ in range(RETRIES):
             if not answer.partial:
                 return answer
             time.sleep(RETRY_PAUSE)
-            answer = self.query(sql)
+            answer = self.query(sql, meta)
         if answer.partial:
             missing.update(self.shards_in(answer.warnings + [answer.meta.get("warning", "")]))
         return answer

@@ -46,7 +46,7 @@ class SphinxReader(Listing):
         """Every row of a listing (`sql` ends in its WHERE conditions), fetched in slices of the
         id space small enough for one reply (searchd refuses a reply over max_packet_size, and a
         shard that cannot answer would make the listing short)."""
-        first = self.head.search(f"{sql} LIMIT 0,1 OPTION max_matches=1", missing)
+        first = self.head.search(f"{sql} LIMIT 0,1 OPTION max_matches=1", missing, meta=True)
         total = first.total_found
         if total <= 1:
             return list(first.rows)
@@ -134,7 +134,7 @@ class SphinxReader(Listing):
     def _frequency(self, word: str) -> int:
         answer = self.head.search(f"SELECT id FROM {DIST_SECTIONS} WHERE "
                                   f"MATCH({words_match([word])}) AND {self._live} LIMIT 0,1",
-                                  self._missing())
+                                  self._missing(), meta=True)
         return answer.total_found
 
     def missing(self) -> list[str]:

@@ -166,7 +166,7 @@ class SphinxRun:
         self._everywhere(f"DELETE FROM {{index}} WHERE died <= {self.published}")
         g = self.generation
         count = self.head.query(f"SELECT id FROM {DIST_SECTIONS} WHERE born <= {g} AND "
-                                f"died > {g} LIMIT 0,1")
+                                f"died > {g} LIMIT 0,1", meta=True)
         return f"generation {g}", count.total_found
 
 

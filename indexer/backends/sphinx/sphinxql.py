@@ -140,9 +140,14 @@ class Answer:
         return int(self.meta.get("total_found", "0"))
 
 
-def select(conn: Any, sql: str, args: Any = None) -> Answer:
-    """Run one SELECT and collect its rows, SHOW META and SHOW WARNINGS."""
+def select(conn: Any, sql: str, args: Any = None, meta: bool = True) -> Answer:
+    """Run one SELECT and collect its rows, SHOW META and SHOW WARNINGS. With `meta=False`
+    the two are asked only when the result packet reports a warning (one round trip, not
+    three); `total_found` then is unknown (0)."""
     with conn.cursor() as cur:
         cur.execute(sql, args)
         rows = tuple(cur.fetchall())
-    return Answer(rows, show_meta(conn), show_warnings(conn))
+        warned = bool(cur.warning_count)
+    if not meta and not warned:
+        return Answer(rows, {}, [])
+    return Answer(rows, show_meta(conn), show_warnings(conn) if warned or meta else [])
