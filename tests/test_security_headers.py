@@ -41,16 +41,19 @@ def test_every_response_carries_the_security_headers(small_client, url, status):
 
 def test_the_policy_allows_no_inline_script_and_no_framing():
     policy = dict(part.split(" ", 1) for part in HEADERS["Content-Security-Policy"].split("; "))
-    assert policy["script-src"] == "'self'"
+    assert policy["script-src"] == policy["style-src"] == "'self'"
     assert policy["frame-ancestors"] == "'none'"
     assert policy["default-src"] == "'none'"
     assert HEADERS["X-Content-Type-Options"] == "nosniff"
     assert HEADERS["X-Frame-Options"] == "DENY"
 
 
-def test_pages_have_no_inline_script(small_client):
-    for url in ("/", "/search?q=" + quote("申请"), "/agencies", "/stats"):
+def test_pages_have_no_inline_script_or_style(small_client):
+    chart = "/stats?chart=requests_received"
+    for url in ("/", "/search?q=" + quote("申请"), "/agencies", "/stats", chart,
+                "/reports/000_34846fc542f213aa?q=" + quote("申请")):
         html = small_client.get(url).get_data(as_text=True)
+        assert "<style" not in html and " style=" not in html, url
         scripts = html.count("<script")
         assert scripts == html.count("<script src="), url
         assert " on" + "click=" not in html and "javascript:" not in html

@@ -241,7 +241,7 @@ def test_chart_has_one_line_per_agency_and_one_dot_per_year_with_a_value(small_c
     assert re.findall(r'<text x="[^"]*" y="[^"]*">(\d{4})</text>', svg) == [str(y) for y in range(2015, 2021)]
     assert ">年度</text>" in svg and ">本年新收申请</text>" in svg
     legend = re.search(r'<ul class="legend">(.*?)</ul>', html, re.S)[1]
-    assert re.findall(r"</span>([^<]+)</li>", legend) == [SHENJI, LINYE]
+    assert re.findall(r"</svg>([^<]+)</li>", legend) == [SHENJI, LINYE]
     assert "只画出" not in html
     # The values drawn are the table's values.
     rows = api(small_client, url.replace("/stats", "/api/stats"))["rows"]
