@@ -88,13 +88,33 @@ def proc_cpu(pids: list[int]) -> float:
     return total
 
 
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants (gunicorn's master and its worker processes)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+            except OSError:
+                pass
+    return found
+
+
 def proc_memory(pid: int) -> dict[str, float]:
-    """VmRSS (= RssAnon + RssFile + RssShmem; RssFile: mapped index files), VmHWM, MB."""
-    out = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _sep, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
-            out[key] = round(int(value.split()[0]) / 1024, 1)
+    """VmRSS (= RssAnon + RssFile + RssShmem; RssFile: mapped index files), VmHWM, MB — summed
+    over the process and its descendants (a pre-fork server's workers hold the index)."""
+    out: dict[str, float] = {}
+    for member in process_tree(pid):
+        try:
+            status = Path(f"/proc/{member}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            key, _sep, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
+                out[key] = round(out.get(key, 0.0) + int(value.split()[0]) / 1024, 1)
     return out
 
 
