@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 import threading
-from math import log
 from typing import Any
 
+from indexer.backends.bm25 import BM25_K1, idf, length_norm, ranking_words, summed
 from indexer.backends.seam import Listing, SectionInfo
 from indexer.backends.sphinx.head import Head
 from indexer.backends.sphinx.schema import DIST_RECORDS, DIST_SECTIONS
@@ -16,8 +16,6 @@ from indexer.backends.sphinx.sphinxql import escape_match, phrase_match, quote, 
 from indexer.errors import Unavailable
 from indexer.model.record import Report
 
-COMMON_SHARE = 0.2           # as the embedded index: a word in more sections does not rank
-BM25_B, BM25_K1 = 0.75, 1.2  # the embedded index's BM25F parameters
 LISTING_BYTES = 4 << 20      # about this much per reply when listing sections and summaries
 ID_SPACE = 1 << 63           # document ids are 63-bit hashes, spread evenly (`run.doc_id`)
 
@@ -65,8 +63,9 @@ class SphinxReader(Listing):
     def _list_sections(self, missing: set[str]) -> list[SectionInfo]:
         rows = self._listing(f"SELECT id, report_id, section, ordinal, wordcount FROM "
                              f"{DIST_SECTIONS} WHERE {self._live}", missing)
-        self._length = {int(i): int(n) or 1 for i, _r, _s, _o, n in rows}
-        self._avg_length = sum(self._length.values()) / max(1, len(rows)) or 1
+        lengths = {int(i): int(n) or 1 for i, _r, _s, _o, n in rows}
+        average = sum(lengths.values()) / max(1, len(rows)) or 1
+        self._norm = {i: length_norm(n, average) for i, n in lengths.items()}
         return [SectionInfo(int(i), rid, slug, int(o)) for i, rid, slug, o, _n in rows]
 
     def _list_reports(self, missing: set[str]) -> dict[str, dict[str, Any]]:
@@ -110,17 +109,14 @@ class SphinxReader(Listing):
         freqs = {w: f for w, f in freqs.items() if f}
         if not freqs:
             return None
-        n = len(self._sections)
-        chosen = [w for w, f in freqs.items() if f <= COMMON_SHARE * max(1, n)] \
-            or [min(freqs, key=freqs.get)]
-        total: dict[int, float] = {}
-        for word in chosen:
-            idf = log(n / (freqs[word] + 1)) + 1
-            for number, tf in self._frequencies(word):
-                norm = BM25_K1 * ((1 - BM25_B) + BM25_B * self._length.get(number, 1)
-                                  / self._avg_length)
-                total[number] = total.get(number, 0.0) + idf * (tf * (BM25_K1 + 1)) / (tf + norm)
-        return dict(sorted(total.items()))
+        n, k, norm = len(self._sections), BM25_K1 + 1, self._norm
+        scored = []
+        for word in ranking_words(freqs, n):
+            weight = idf(n, freqs[word])
+            # (a section outside the listing — a shard back mid-search — is not in the view)
+            scored.append(dict(sorted((d, weight * (tf * k) / (tf + norm[d]))
+                                      for d, tf in self._frequencies(word) if d in norm)))
+        return summed(scored)
 
     def _frequencies(self, word: str) -> list[tuple[int, int]]:
         """(section, how often the word occurs in its words) for every section holding it (the

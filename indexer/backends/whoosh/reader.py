@@ -7,11 +7,11 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterable
-from math import log
 from typing import Any
 
 from whoosh import index as whoosh_index
 
+from indexer.backends.bm25 import BM25_K1, idf, length_norm, ranking_words, summed
 from indexer.backends.seam import Listing, SectionInfo
 from indexer.backends.whoosh.grams import GramLists
 from indexer.backends.whoosh.internals import blocks
@@ -20,8 +20,6 @@ from indexer.backends.whoosh.writer import WORDS
 from indexer.model.record import Report
 from indexer.store import Generation
 
-COMMON_SHARE = 0.2  # a word in more than this share of sections does not rank (see word_scores)
-BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults: scores are the ones Whoosh would give
 WORD_CACHE = 8  # words whose scores stay in memory (a query reads each word twice)
 
 
@@ -69,7 +67,7 @@ class WhooshReader(Listing):
         length = self.searcher.doc_field_length
         lengths = [length(d, "words", 1) or 1 for d in range(n)]
         avgfl = (sum(lengths[d] for d in self.live) / len(self.live) if self.live else 0) or 1
-        return [BM25_K1 * ((1 - BM25_B) + BM25_B * fl / avgfl) for fl in lengths]
+        return [length_norm(fl, avgfl) for fl in lengths]
 
     @property
     def searcher(self) -> Any:
@@ -94,26 +92,13 @@ class WhooshReader(Listing):
         return self._generation.read_record(report_id)
 
     def word_scores(self, words: list[str]) -> dict[int, float] | None:
-        """BM25 over the words as whole words; None when no word occurs as a word.
-
-        Words found in more than COMMON_SHARE of the sections are left out when rarer ones are
-        there: they barely move BM25 next to a rarer word. A query of common words alone ranks by
-        its rarest one. Several words: Whoosh's Or, the sum of the scores of the words a section
-        holds."""
+        """BM25 over the words as whole words (`bm25.ranking_words` of them, summed); None when
+        no word occurs as a word."""
         freqs = {w: self._doc_frequency(w) for w in dict.fromkeys(words)}
         freqs = {w: f for w, f in freqs.items() if f}
         if not freqs:
             return None
-        limit = COMMON_SHARE * max(1, len(self.live))
-        chosen = [w for w, f in freqs.items() if f <= limit] or [min(freqs, key=freqs.get)]
-        if len(chosen) == 1:
-            return self._word(chosen[0])
-        scored = [self._word(word) for word in chosen]
-        total = dict(scored[0])
-        for scores in scored[1:]:
-            get = total.get
-            total.update([(d, get(d, 0.0) + score) for d, score in scores.items()])
-        return dict(sorted(total.items()))
+        return summed([self._word(word) for word in ranking_words(freqs, len(self.live))])
 
     def _word(self, word: str) -> dict[int, float]:
         """BM25 score of every live section holding `word` as a word, in docnum order.
@@ -159,10 +144,10 @@ class WhooshReader(Listing):
         if not postings:
             return {}
         n = sum(len(ids) for ids, _ in postings)
-        idf, k, norm = log(len(live) / (n + 1)) + 1, BM25_K1 + 1, self._norm
+        weight, k, norm = idf(len(live), n), BM25_K1 + 1, self._norm
         out: dict[int, float] = {}
         for ids, weights in postings:
-            out.update(zip(ids, [idf * ((w * k) / (w + norm[d])) for d, w in zip(ids, weights)]))
+            out.update(zip(ids, [weight * ((w * k) / (w + norm[d])) for d, w in zip(ids, weights)]))
         return out
 
     def exact(self, folded: str) -> set[int]:
