@@ -74,3 +74,14 @@ def test_csv_and_json_together_is_a_usage_error(corpus_dir):
     result = run(str(corpus_dir / "education"), "--csv", "--json")
     assert result.exit_code == 2
     assert "choose one of --csv and --json" in result.output
+
+
+def test_a_file_given_by_a_relative_path_is_read(corpus_dir, monkeypatch):
+    """A relative path to one file (the corpus root found above it is absolute) gives its row
+    and names its source from the corpus root, as the index does."""
+    monkeypatch.chdir(corpus_dir.parent)
+    result = run("corpus/education/000_34846fc542f213aa.txt", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["reports"], data["skipped"]) == (1, [])
+    assert data["rows"][0]["report_id"] == "000_34846fc542f213aa"

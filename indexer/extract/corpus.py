@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,26 +22,32 @@ class Skipped:
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Path]]:
-    """(file, corpus root) for every file under `paths`, sorted; a missing path is an error."""
+    """(file, corpus root) for every file under `paths`, sorted, as absolute paths; a missing
+    path is an error. Hidden entries are left out; links are listed (see `link_problem`)."""
     for raw in paths:
-        path = Path(raw)
-        if not path.exists():
+        if not os.path.lexists(raw):
             raise GongkaiError(f"{raw}: no such file or directory")
-        if path.is_file():
-            yield path, corpus_root(path)
+        path = Path(os.path.abspath(raw))
+        root = corpus_root(path)
+        if not path.is_dir():
+            yield path, root
             continue
         for file in sorted(p for p in path.rglob("*") if p.is_file() or p.is_symlink()):
             if any(part.startswith(".") for part in file.relative_to(path).parts):
                 continue
-            yield file, path
+            yield file, root
 
 
 def corpus_root(path: Path) -> Path:
-    """The corpus root of a single file: the nearest ancestor named `corpus` or holding SOURCES.md."""
-    for parent in path.resolve().parents:
-        if parent.name == "corpus" or (parent / "SOURCES.md").is_file():
-            return parent
-    return path.resolve().parent
+    """The root sources are named from: the nearest folder at or above `path` named `corpus` or
+    holding SOURCES.md; else the given folder, or a given file's folder. Indexing a subfolder or
+    one file names its reports as indexing the whole corpus does."""
+    path = Path(os.path.abspath(path))
+    folder = path.is_dir()
+    for candidate in ([path] if folder else []) + list(path.parents):
+        if candidate.name == "corpus" or (candidate / "SOURCES.md").is_file():
+            return candidate
+    return path if folder else path.parent
 
 
 def is_candidate(path: Path) -> bool:
@@ -48,17 +55,33 @@ def is_candidate(path: Path) -> bool:
     return path.suffix.lower() in SUFFIXES
 
 
-def link_problem(file: Path, root: Path) -> str | None:
-    """Why a symbolic link under `root` is not read (None for a plain file or a link inside)."""
-    if not file.is_symlink():
+OUT_OF_ROOT = "link out of the indexed folder"
+BROKEN_LINK = "broken link (its target does not exist)"
+LINK_LOOP = "link loop (the link points back to itself)"
+
+
+def link_problem(path: Path, real_root: Path) -> str | None:
+    """Why a link under a corpus root (`real_root`: its real path) is not followed; None for a
+    plain file, or a link to a file inside the root."""
+    if not path.is_symlink():
         return None
     try:
-        target = file.resolve(strict=True)
-    except (FileNotFoundError, RuntimeError, OSError):
-        return "broken link or link loop (not followed)"
-    if not target.is_relative_to(root.resolve()):
-        return "link out of the indexed folder (not followed)"
+        target = Path(os.path.realpath(path, strict=True))
+    except FileNotFoundError:
+        return BROKEN_LINK
+    except OSError as exc:
+        return LINK_LOOP if "loop" in str(exc).lower() or exc.errno == 40 else \
+            f"could not follow the link ({os_reason(exc)})"
+    if target != real_root and real_root not in target.parents:
+        return OUT_OF_ROOT
+    if target.is_dir():
+        return "link to a folder (not followed)"
     return None
+
+
+def os_reason(exc: OSError) -> str:
+    """An OS error as a skip reason reads it."""
+    return exc.strerror or type(exc).__name__
 
 
 def extract_all(paths: Iterable[str | Path]) -> Iterator[Report | Skipped]:
@@ -66,7 +89,7 @@ def extract_all(paths: Iterable[str | Path]) -> Iterator[Report | Skipped]:
     the folder given are not followed (as an indexing run does not)."""
     for file, root in iter_files(paths):
         source = file.relative_to(root).as_posix()
-        problem = link_problem(file, root)
+        problem = link_problem(file, Path(os.path.realpath(root)))
         if problem:
             yield Skipped(source, problem)
             continue

@@ -19,12 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.errors import GongkaiError
-from indexer.extract.corpus import Skipped, is_candidate
-
-OUT_OF_ROOT = "link out of the indexed folder"
-BROKEN_LINK = "broken link (its target does not exist)"
-LINK_LOOP = "link loop (the link points back to itself)"
-
+from indexer.extract.corpus import Skipped, corpus_root, is_candidate, link_problem, os_reason
 
 @dataclass
 class Plan:
@@ -99,7 +94,7 @@ def _walk_path(given: Path, walk: _Walk) -> None:
     if not os.path.lexists(given):
         raise GongkaiError(f"{given}: no such file or directory")
     absolute = Path(os.path.abspath(given))
-    root = _corpus_root(absolute)
+    root = corpus_root(absolute)
     prefix = absolute.relative_to(root).as_posix()
     if absolute.is_dir():
         prefix = "" if prefix == "." else prefix + "/"
@@ -108,16 +103,6 @@ def _walk_path(given: Path, walk: _Walk) -> None:
     else:
         walk.covered.append(prefix)
         _visit(absolute, root, Path(os.path.realpath(root)), walk)
-
-
-def _corpus_root(path: Path) -> Path:
-    """The nearest folder at or above `path` named `corpus` or holding SOURCES.md; else the
-    given folder, or a given file's folder (as `indexer.extract.corpus.corpus_root`)."""
-    folder = path.is_dir()
-    for candidate in ([path] if folder else []) + list(path.parents):
-        if candidate.name == "corpus" or (candidate / "SOURCES.md").is_file():
-            return candidate
-    return path if folder else path.parent
 
 
 def _walk_folder(folder: Path, root: Path, real_root: Path, walk: _Walk) -> None:
@@ -129,7 +114,7 @@ def _walk_folder(folder: Path, root: Path, real_root: Path, walk: _Walk) -> None
     except OSError as exc:
         source = folder.relative_to(root).as_posix() + "/"
         walk.unreadable.append(source)
-        walk.skipped.append(Skipped(source, f"could not read this folder ({_why(exc)}); "
+        walk.skipped.append(Skipped(source, f"could not read this folder ({os_reason(exc)}); "
                                             "its indexed reports are kept"))
         return
     for name in names:
@@ -145,7 +130,7 @@ def _walk_folder(folder: Path, root: Path, real_root: Path, walk: _Walk) -> None
 def _visit(path: Path, root: Path, real_root: Path, walk: _Walk) -> None:
     """One file (or link): skipped with a reason, or found with its content hash."""
     source = path.relative_to(root).as_posix()
-    reason = _link_problem(path, real_root) if path.is_symlink() else None
+    reason = link_problem(path, real_root)
     if reason is None:
         reason = _not_a_file(path)
     if reason is None and not is_candidate(path):
@@ -156,7 +141,7 @@ def _visit(path: Path, root: Path, real_root: Path, walk: _Walk) -> None:
         try:
             walk.sha[source] = _sha1(path)
         except OSError as exc:
-            reason = f"could not read ({_why(exc)}); its indexed report is kept"
+            reason = f"could not read ({os_reason(exc)}); its indexed report is kept"
     if reason is not None:
         if source not in walk.found:   # there but not readable: not evidence that it is gone
             walk.unreadable.append(source)
@@ -166,28 +151,12 @@ def _visit(path: Path, root: Path, real_root: Path, walk: _Walk) -> None:
     walk.found[source] = (path, root)
 
 
-def _link_problem(path: Path, real_root: Path) -> str | None:
-    """Why a link is not followed, or None."""
-    try:
-        target = Path(os.path.realpath(path, strict=True))
-    except FileNotFoundError:
-        return BROKEN_LINK
-    except OSError as exc:
-        return LINK_LOOP if "loop" in str(exc).lower() or exc.errno == 40 else \
-            f"could not follow the link ({_why(exc)})"
-    if target != real_root and real_root not in target.parents:
-        return OUT_OF_ROOT
-    if target.is_dir():
-        return "link to a folder (not followed)"
-    return None
-
-
 def _not_a_file(path: Path) -> str | None:
     """Why a path is not a regular file ("" for an entry to leave out silently), or None."""
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
-        return f"could not read ({_why(exc)})"
+        return f"could not read ({os_reason(exc)})"
     if stat.S_ISREG(mode):
         return None
     return "not a regular file" if is_candidate(path) else ""
@@ -199,10 +168,6 @@ def _sha1(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _why(exc: OSError) -> str:
-    return exc.strerror or type(exc).__name__
 
 
 def _under(source: str, prefixes: list[str]) -> bool:
