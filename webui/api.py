@@ -6,10 +6,8 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
-from indexer.errors import GongkaiError
-
 from .index import get_index
-from .search import search_request
+from .search import api_per_page, search_request
 from .urls import SearchState, report_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -20,10 +18,7 @@ def search():
     """The library's search result for the same parameters, with the URLs of reports and of the
     sections passages come from (the terms to mark are in the report URLs' `?q=`)."""
     state = SearchState.from_args(request.args)
-    per_page = request.args.get("per_page", "10")
-    if not per_page.isdigit() or not 1 <= int(per_page) <= 1000:
-        raise GongkaiError("per_page 必须是 1 到 1000 之间的整数。")
-    result = get_index().search(search_request(state, int(per_page)))
+    result = get_index().search(search_request(state, api_per_page(request.args)))
     return jsonify({"query": result["query"], "total": result["total"], "page": result["page"],
                     "per_page": result["per_page"], "hits": [_hit(h) for h in result["hits"]],
                     "facets": result["facets"], "partial": result["partial"],

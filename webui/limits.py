@@ -27,7 +27,7 @@ from indexer.errors import Unavailable
 from indexer.search import SearchRequest
 from indexer.search.request import MAX_COST
 
-from .search import search_request
+from .search import api_per_page, search_request
 from .urls import SearchState
 
 EXPENSIVE_COST = 200
@@ -74,8 +74,7 @@ def _request_of(endpoint: str) -> SearchRequest:
     state = SearchState.from_args(request.args)
     if endpoint != "api.search":
         return search_request(state)
-    per_page = request.args.get("per_page", "10")
-    return search_request(state, int(per_page) if per_page.isdigit() else 10)
+    return search_request(state, api_per_page(request.args))
 
 
 def _limited(endpoint: str, view: Callable[..., Any]) -> Callable[..., Any]:
