@@ -113,8 +113,7 @@ class Index:
 
     def reports(self) -> list[Report]:
         """Every indexed report's record without its text, by source."""
-        view = self._view_of()
-        return sorted(map(view.summary_record, view.summaries), key=lambda r: r.source)
+        return list(self._view_of().listing.values())
 
     def select(self, filters: dict[str, Any]) -> tuple[list[Report], dict[str, list]]:
         """The reports passing report filters (records without text, by source), and the report
@@ -124,7 +123,7 @@ class Index:
         everything = set(view.summaries)
         passes = facets.passing(view, everything, wanted)
         chosen = everything.intersection(*passes.values())
-        rows = sorted(map(view.summary_record, chosen), key=lambda r: r.source)
+        rows = [r for rid, r in view.listing.items() if rid in chosen]
         return rows, facets.count(view, everything, passes)
 
     def facets(self) -> dict[str, list[dict[str, Any]]]:

@@ -3,7 +3,7 @@ values and figures, the year order — lookups that make each search set operati
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from indexer.backends import SectionIndex
@@ -83,9 +83,12 @@ class IndexView:
             out |= self.section_docs.get(slug, set())
         return out
 
-    def summary_record(self, report_id: str) -> Report:
-        """A report's record without its text (the manifest's summary)."""
-        return Report.from_dict({**self.summaries[report_id], "text": ""})
+    @cached_property
+    def listing(self) -> dict[str, Report]:
+        """Every report's record without its text (the summaries), by source: built once per
+        index, not per listing request (callers must not change them)."""
+        records = (Report.from_dict({**summary, "text": ""}) for summary in self.summaries.values())
+        return {r.report_id: r for r in sorted(records, key=lambda r: r.source)}
 
 
 def _integer_figures(stats: dict[str, Any]) -> dict[str, int]:
