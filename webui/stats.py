@@ -110,7 +110,7 @@ def ordered(reports: list[Report], state: StatsState,
             agency_of: dict[str, str | None]) -> list[tuple[Report, dict[str, Any]]]:
     """`(report, stats_row)` pairs sorted by the state's column; empty cells last either way.
     By agency means by canonical agency (`agency_of`): a renamed agency's reports stay together."""
-    pairs = [(r, stats_row(r)) for r in reports]
+    pairs = [(r, stats_row(r, agency_of.get(r.report_id))) for r in reports]
     pairs.sort(key=lambda p: (agency_of.get(p[0].report_id) is None,
                               agency_of.get(p[0].report_id) or "", p[0].year or 0, p[0].source))
     if not state.column:

@@ -186,7 +186,7 @@ def group_agencies(rows: Iterable[tuple[str, str | None, int | None, Mapping[str
         clashes[agency.name] = clashes.get(agency.name, 0) + 1
     for agency in groups.values():
         if clashes[agency.name] > 1:
-            agency.name += "（" + "".join(_units(agency.region)) + "）"
+            agency.name += "（" + "".join(dict.fromkeys(_units(agency.region))) + "）"
             agency.aliases.add(agency.name)
     agency_of = dict(plain)
     for agency in groups.values():

@@ -7,7 +7,8 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from indexer.backends import SectionIndex
-from indexer.model.agencies import Agency, expand, group_agencies, squeeze
+from indexer.model.agencies import (Agency, agency_key, expand, group_agencies, split_place,
+                                    squeeze)
 from indexer.model.record import Report
 from indexer.model.vocabulary import FIGURE_KEYS, REPORT_FACETS
 from indexer.text.normalize import fold
@@ -62,16 +63,19 @@ class IndexView:
         or a printed name two agencies share)."""
         if name in self.agencies:
             return self.agencies[name]
-        found = self.agency_aliases.get(fold(name), set())
+        found = self.agencies_named(name)
         return self.agencies[next(iter(found))] if len(found) == 1 else None
 
     def agencies_named(self, text: str, partial: bool = False) -> set[str]:
         """The agencies (display names) that `text` names: any name of theirs, as printed or
         written out; with `partial`, else every agency one of whose names contains it."""
         wanted = fold(squeeze(text))
-        found = self.agency_aliases.get(wanted, set())
+        found = set(self.agency_aliases.get(wanted, set()))
+        if not found:   # another spelling that names the region: 莆田科技局
+            found = {a.name for a in self.agencies.values()
+                     if split_place(text, a.region)[0] and agency_key(text, a.region) == a.key}
         if found or not partial or not wanted:
-            return set(found)
+            return found
         for probe in dict.fromkeys((wanted, fold(expand(wanted)))):
             found = set().union(*(names for alias, names in self.agency_aliases.items()
                                   if probe in alias))
