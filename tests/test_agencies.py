@@ -200,3 +200,17 @@ def test_stats_chart_draws_one_line_for_a_renamed_agency(client):
 def test_inspect_shows_printed_and_canonical_agency(corpus_dir):
     result = CliRunner().invoke(main, ["inspect", str(corpus_dir / "putian/putian-1434383.txt")])
     assert "agency   莆田市安监局\n         canonical: 莆田市应急管理局\n" in result.output
+
+
+def test_a_body_formed_from_several_is_a_successor_not_the_same_agency(client):
+    _, agencies = group_agencies([("w", "莆田市文化广电新闻出版局", 2018, PUTIAN),
+                                  ("t", "莆田市旅发委", 2018, PUTIAN),
+                                  ("n", "莆田市文化和旅游局", 2019, PUTIAN),
+                                  ("s", "三明市文化广电新闻出版局", 2018, SANMING)])
+    assert len(agencies) == 4
+    assert agencies["莆田市文化和旅游局"].formed_from == [
+        {"name": "莆田市文化广电新闻出版局", "year": 2019}, {"name": "莆田市旅游发展委员会", "year": 2019}]
+    assert agencies["三明市文化广电新闻出版局"].merged_into == []   # no successor in its region
+    page = client.get("/agencies/" + quote("莆田市文化广电新闻出版局")).get_data(as_text=True)
+    assert ("2019年机构改革中与其他机关合并组建：<a href=\"/agencies/" + quote("莆田市文化和旅游局")
+            + "\">莆田市文化和旅游局</a>") in page

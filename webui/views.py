@@ -132,6 +132,9 @@ def agency(name: str):
     wanted = set(found.reports)
     items = [_listing(r) for r in index.reports() if r.report_id in wanted]
     items.sort(key=lambda r: (r["year"] is None, -(r["year"] or 0), r["report_id"]))
+    merged_into = [dict(m, link=agency_url(m["name"])) for m in found.merged_into]
+    formed_from = [dict(m, link=agency_url(m["name"])) for m in found.formed_from]
     return render_template("agency.html", name=found.name, reports=items, names=_names(found),
+                           merged_into=merged_into, formed_from=formed_from,
                            region_text=items[0]["region_text"],
                            search_link=SearchState(filters={"agency": (found.name,)}).url())

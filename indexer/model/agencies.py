@@ -161,6 +161,8 @@ class Agency:
     names: list[dict[str, Any]] = field(default_factory=list)  # {name, first, last, reports}, oldest first
     reports: list[str] = field(default_factory=list)
     aliases: set[str] = field(default_factory=set)
+    merged_into: list[dict[str, Any]] = field(default_factory=list)  # {name, year}: `merged` rows
+    formed_from: list[dict[str, Any]] = field(default_factory=list)  # the other side of those
 
     @property
     def other_names(self) -> list[str]:
@@ -188,10 +190,26 @@ def group_agencies(rows: Iterable[tuple[str, str | None, int | None, Mapping[str
         if clashes[agency.name] > 1:
             agency.name += "（" + "".join(dict.fromkeys(_units(agency.region))) + "）"
             agency.aliases.add(agency.name)
+    _link_mergers(groups)
     agency_of = dict(plain)
     for agency in groups.values():
         agency_of.update(dict.fromkeys(agency.reports, agency.name))
     return agency_of, {a.name: a for a in groups.values()}
+
+
+def _link_mergers(groups: dict[AgencyKey, Agency]) -> None:
+    """Successors formed from several bodies (`merged` rows) between agencies of one region."""
+    for key, agency in groups.items():
+        region, department = agency.region, key[3]
+        for row in lineage():
+            if row.kind != "merged" or row.old != department or row.region not in (_lowest(region), "*"):
+                continue
+            successor = groups.get(key[:3] + (successions(row.new, region)[-1],))
+            if successor is not None and successor is not agency:
+                agency.merged_into.append({"name": successor.name, "year": row.year})
+                successor.formed_from.append({"name": agency.name, "year": row.year})
+    for agency in groups.values():
+        agency.formed_from.sort(key=lambda m: (m["year"], m["name"]))
 
 
 def _agency(key: AgencyKey, group: list[tuple[int, str, str, Mapping[str, Any]]]) -> Agency:
