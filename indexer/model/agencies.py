@@ -131,24 +131,34 @@ def successions(department: str, region: Mapping[str, Any]) -> list[str]:
         chain.append(rows[0].new)
 
 
+@lru_cache(maxsize=65536)
+def _normalised(name: str, province: Any, city: Any, county: Any) -> tuple[str, tuple[str, ...]]:
+    """(place prefix, the department's names oldest to newest): computed once per name and region."""
+    region = {"province": province, "city": city, "county": county}
+    place, department = split_place(name, region)
+    return place, tuple(successions(department, region))
+
+
+def _of(name: str, region: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
+    return _normalised(name, region.get("province"), region.get("city"), region.get("county"))
+
+
 def agency_key(name: str, region: Mapping[str, Any]) -> AgencyKey:
     """What makes two printed names one agency: the region and the newest full department."""
-    _place, department = split_place(name, region)
-    return (region.get("province"), region.get("city"), region.get("county"),
-            successions(department, region)[-1])
+    return (region.get("province"), region.get("city"), region.get("county"), _of(name, region)[1][-1])
 
 
 def full_name(name: str, region: Mapping[str, Any]) -> str:
     """The printed place prefix with the newest full department name (莆田市安监局 -> 莆田市应急管理局)."""
-    place, department = split_place(name, region)
-    return place + successions(department, region)[-1]
+    place, chain = _of(name, region)
+    return place + chain[-1]
 
 
 def aliases(name: str, region: Mapping[str, Any]) -> set[str]:
     """Every name a filter may use for this printed name: as printed, and with the department
     written out and renamed at each step."""
-    place, department = split_place(name, region)
-    return {squeeze(name)} | {place + d for d in successions(department, region)}
+    place, chain = _of(name, region)
+    return {squeeze(name)} | {place + d for d in chain}
 
 
 @dataclass
@@ -174,15 +184,20 @@ def group_agencies(rows: Iterable[tuple[str, str | None, int | None, Mapping[str
                    ) -> tuple[dict[str, str | None], dict[str, Agency]]:
     """Reports `(report_id, printed agency, year, region)` gathered by agency: the display name
     of each report's agency (None without an agency), and the agencies by display name."""
-    members: dict[AgencyKey, list[tuple[int, str, str, Mapping[str, Any]]]] = {}
+    # Reports by printed name and region first: each distinct pair is normalised once.
+    spelled: dict[tuple[str, Any, Any, Any], list[tuple[int, str]]] = {}
     plain: dict[str, str | None] = {}
     for rid, printed, year, region in rows:
         if not printed:
             plain[rid] = None
             continue
-        members.setdefault(agency_key(printed, region), []).append(
-            (year if year is not None else -1, squeeze(printed), rid, region))
-    groups = {key: _agency(key, sorted(group)) for key, group in members.items()}
+        place = (squeeze(printed), region.get("province"), region.get("city"), region.get("county"))
+        spelled.setdefault(place, []).append((year if year is not None else -1, rid))
+    members: dict[AgencyKey, list[tuple[tuple[str, Any, Any, Any], list[tuple[int, str]]]]] = {}
+    for place, reports in spelled.items():
+        region = {"province": place[1], "city": place[2], "county": place[3]}
+        members.setdefault(agency_key(place[0], region), []).append((place, reports))
+    groups = {key: _agency(key, group) for key, group in members.items()}
     clashes: dict[str, int] = {}
     for agency in groups.values():
         clashes[agency.name] = clashes.get(agency.name, 0) + 1
@@ -212,20 +227,25 @@ def _link_mergers(groups: dict[AgencyKey, Agency]) -> None:
         agency.formed_from.sort(key=lambda m: (m["year"], m["name"]))
 
 
-def _agency(key: AgencyKey, group: list[tuple[int, str, str, Mapping[str, Any]]]) -> Agency:
-    year, printed, _rid, region = group[-1]
-    agency = Agency(name=full_name(printed, region), key=key,
-                    region={"province": key[0], "city": key[1], "county": key[2]})
+def _agency(key: AgencyKey, group: list[tuple[tuple[str, Any, Any, Any], list[tuple[int, str]]]]
+            ) -> Agency:
+    """An agency from its spellings: (printed name and region, its reports as (year, id))."""
+    region = {"province": key[0], "city": key[1], "county": key[2]}
+    agency = Agency(name="", key=key, region=region)
     by_name: dict[str, dict[str, Any]] = {}
-    for year, printed, rid, region in group:
+    newest: tuple[int, str] = (-2, "")
+    for (printed, *_units_), reports in group:
+        years = [y for y, _rid in reports if y >= 0]
         entry = by_name.setdefault(printed, {"name": printed, "first": None, "last": None,
                                              "reports": 0})
-        if year >= 0:
-            entry["first"] = year if entry["first"] is None else min(entry["first"], year)
-            entry["last"] = year if entry["last"] is None else max(entry["last"], year)
-        entry["reports"] += 1
-        agency.reports.append(rid)
+        if years:
+            entry["first"] = min(years + ([entry["first"]] if entry["first"] is not None else []))
+            entry["last"] = max(years + ([entry["last"]] if entry["last"] is not None else []))
+        entry["reports"] += len(reports)
+        agency.reports.extend(rid for _y, rid in sorted(reports))
         agency.aliases |= aliases(printed, region)
+        newest = max(newest, (max(y for y, _rid in reports), printed))
+    agency.name = full_name(newest[1], region)
     agency.names = sorted(by_name.values(), key=lambda n: (n["first"] is None, n["first"] or 0,
                                                            n["name"]))
     agency.aliases.add(agency.name)
