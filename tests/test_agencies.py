@@ -104,7 +104,21 @@ PLACES = [("福建省", "莆田市", None), ("福建省", "莆田市", "仙游�
 DEPARTMENTS = ([short for short, _ in ABBREVIATIONS] + [full for _, full in ABBREVIATIONS]
                + [r.old for r in lineage()] + [r.new for r in lineage()]
                + ["教育局", "人民政府", "政府", "外事办", "统计局", "经开区教育局", "综合实验区"])
-regions = st.sampled_from(PLACES).map(lambda p: {"province": p[0], "city": p[1], "county": p[2]})
+HAN = st.text(st.sampled_from("莆田三明江北仙游科技安监城市管理教育人民政府平潭宁波吉林市县区省"),
+              min_size=1, max_size=3)
+
+
+@st.composite
+def made_up_place(draw):
+    """A region of made-up division names (including names that look like departments)."""
+    province = draw(HAN) + "省"
+    city = draw(HAN) + "市"
+    county = draw(st.one_of(st.none(), HAN.map(lambda n: n + draw(st.sampled_from("县区")))))
+    return province, city, county
+
+
+regions = st.one_of(st.sampled_from(PLACES), made_up_place()).map(
+    lambda p: {"province": p[0], "city": p[1], "county": p[2]})
 
 
 @st.composite
@@ -112,7 +126,7 @@ def printed(draw, region):
     """A printed agency name of `region`: some of its place names (full or short), a department."""
     units = [u for u in (region["province"], region["city"], region["county"]) if u]
     prefix = "".join(u if draw(st.booleans()) else u[:-1] for u in units if draw(st.booleans()))
-    return prefix + draw(st.sampled_from(DEPARTMENTS))
+    return prefix + draw(st.one_of(st.sampled_from(DEPARTMENTS), HAN.map(lambda n: n + "局")))
 
 
 @settings(max_examples=300, deadline=None)
