@@ -124,8 +124,12 @@ class Index:
     def agency(self, name: str) -> Agency:
         """The agency a name stands for (its display name or any name it appeared under);
         raises NotFound."""
-        found = self._view_of().agency(name)
+        view = self._view_of()
+        found = view.agency(name)
         if found is None:
+            several = sorted(view.agencies_named(name))
+            if several:
+                raise NotFound(f"「{name}」是几个机关的名称：{'、'.join(several)}。")
             raise NotFound(f"没有找到机关「{name}」。")
         return found
 
