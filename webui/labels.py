@@ -54,3 +54,10 @@ def region_label(region: dict | None) -> str:
         if part and part not in parts:
             parts.append(part)
     return " ".join(parts)
+
+
+def year_span(first: int | None, last: int | None) -> str:
+    """`2008–2015年`, `2018年`, or empty when the years are unknown."""
+    if first is None:
+        return ""
+    return f"{first}年" if first == last else f"{first}–{last}年"

@@ -106,10 +106,13 @@ def _sort_value(report: Report, row: dict[str, Any], column: str) -> Any:
     return row[column]
 
 
-def ordered(reports: list[Report], state: StatsState) -> list[tuple[Report, dict[str, Any]]]:
-    """`(report, stats_row)` pairs sorted by the state's column; empty cells last either way."""
-    pairs = [(r, stats_row(r)) for r in reports]
-    pairs.sort(key=lambda p: (p[0].agency is None, p[0].agency or "", p[0].year or 0, p[0].source))
+def ordered(reports: list[Report], state: StatsState,
+            agency_of: dict[str, str | None]) -> list[tuple[Report, dict[str, Any]]]:
+    """`(report, stats_row)` pairs sorted by the state's column; empty cells last either way.
+    By agency means by canonical agency (`agency_of`): a renamed agency's reports stay together."""
+    pairs = [(r, stats_row(r, agency_of.get(r.report_id))) for r in reports]
+    pairs.sort(key=lambda p: (agency_of.get(p[0].report_id) is None,
+                              agency_of.get(p[0].report_id) or "", p[0].year or 0, p[0].source))
     if not state.column:
         return pairs
     present = [p for p in pairs if _sort_value(*p, state.column) is not None]
@@ -138,18 +141,20 @@ def _region_text(report: Report) -> str:
                          "county": report.region.county})
 
 
-def chart_of(reports: list[Report], state: StatsState) -> dict[str, Any] | None:
-    """The chart of `state.chart` over years, one line per agency (at most MAX_LINES)."""
+def chart_of(reports: list[Report], state: StatsState, agency_of: dict[str, str | None],
+             wanted: list[str]) -> dict[str, Any] | None:
+    """The chart of `state.chart` over years, one line per canonical agency (`agency_of`: a
+    renamed agency is one line), at most MAX_LINES; `wanted`: the agencies the filter names."""
     if not state.chart:
         return None
     series: dict[str, dict[int, Any]] = {}
     for report in sorted(reports, key=lambda r: r.source):
         fig = report.stats.get(state.chart)
         value = fig.value if fig else None
-        if report.agency and report.year is not None and isinstance(value, (int, float)):
+        agency = agency_of.get(report.report_id)
+        if agency and report.year is not None and isinstance(value, (int, float)):
             # Two reports of one agency and year: the first (by file) is drawn.
-            series.setdefault(report.agency, {}).setdefault(report.year, value)
-    wanted = state.filters.get("agency")
+            series.setdefault(agency, {}).setdefault(report.year, value)
     names = ([a for a in wanted if a in series] if wanted
              else sorted(series, key=lambda a: (-len(series[a]), a)))
     label = FIGURE_LABELS[state.chart]
@@ -160,10 +165,29 @@ def chart_of(reports: list[Report], state: StatsState) -> dict[str, Any] | None:
     return chart
 
 
+def _agency_of(reports: list[Report]) -> dict[str, str | None]:
+    """The canonical agency of each report (display name)."""
+    index = get_index()
+    return {r.report_id: index.agency_of(r.report_id) for r in reports}
+
+
+def _wanted_agencies(state: StatsState) -> list[str]:
+    """The canonical agencies the agency filter names (any of their names), in filter order."""
+    index, out = get_index(), []
+    for name in state.filters.get("agency", ()):
+        try:
+            known = index.agency(name)
+        except GongkaiError:   # a value no report has: the table is empty, so is the chart
+            continue
+        if known.name not in out:
+            out.append(known.name)
+    return out
+
+
 def _rows(state: StatsState) -> tuple[list[tuple[Report, dict[str, Any]]], dict[str, list], int]:
     index = get_index()
     chosen, counts = index.select(state.filters)
-    return ordered(chosen, state), counts, index.size()
+    return ordered(chosen, state, _agency_of(chosen)), counts, index.size()
 
 
 @bp.route("/stats")
@@ -171,8 +195,10 @@ def index():
     """The table of figures with facets, sortable headers, flags and an optional chart."""
     state = StatsState.from_args(request.args)
     pairs, counts, total = _rows(state)
+    agency_of = _agency_of([r for r, _ in pairs])
     rows = [{"report": r, "row": row, "link": report_url(r.report_id),
-             "agency_link": agency_url(r.agency) if r.agency else None,
+             "agency_link": agency_url(agency_of[r.report_id]) if agency_of[r.report_id] else None,
+             "agency_canonical": agency_of[r.report_id],
              "region_text": _region_text(r), "cells": _figure_cells(r), "flags": _flags(r)}
             for r, row in pairs]
     facets = [f for f in build_facets(counts, state) if f["name"] in FILTERS]
@@ -181,7 +207,8 @@ def index():
                 "arrow": ("↓" if state.descending else "↑") if key == state.column else ""}
                for key, label in COLUMN_LABELS.items()]
     return render_template("stats.html", state=state, rows=rows, total=total, facets=facets,
-                           columns=columns, figures=FIGURE_LABELS, chart=chart_of([r for r, _ in pairs], state),
+                           columns=columns, figures=FIGURE_LABELS, chart=chart_of([r for r, _ in pairs], state, agency_of,
+                                                                  _wanted_agencies(state)),
                            facet_labels=FACET_LABELS, value_label=value_label,
                            csv_url=state.url("stats.csv"), api_url=state.url("stats.api"))
 

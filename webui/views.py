@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, redirect, render_template, request
 
 from indexer.errors import GongkaiError
+from indexer.model.agencies import Agency
 from indexer.model.record import Report
 from indexer.search.passages import query_terms
 
 from .facets import build_facets
 from .index import get_index
-from .labels import FACET_LABELS, SORT_LABELS, chinese_date, region_label, section_label, value_label
+from .labels import (FACET_LABELS, SORT_LABELS, chinese_date, region_label, section_label, value_label,
+                     year_span)
 from .marking import term_spans
 from .reader import figures_of, report_sections
 from .search import PER_PAGE, search_request
@@ -64,7 +66,9 @@ def search():
 @bp.route("/reports/<report_id>")
 def report(report_id: str):
     """The whole report: metadata, table of contents, sections with anchors, figures, flags."""
-    record = get_index().get_report(report_id)
+    index = get_index()
+    record = index.get_report(report_id)
+    canonical = index.agency_of(report_id)
     q = request.args.get("q", "").strip()
     marks = term_spans(record.text, query_terms(q)) if q else []
     region = {"province": record.region.province, "city": record.region.city,
@@ -73,47 +77,64 @@ def report(report_id: str):
                            sections=report_sections(record, marks), figures=figures_of(record),
                            flags=[f.message for f in record.flags], region_text=region_label(region),
                            published=chinese_date(record.published),
-                           agency_link=agency_url(record.agency) if record.agency else None)
+                           agency_link=agency_url(canonical) if canonical else None,
+                           agency_canonical=canonical)
 
 
 def _listing(report: Report) -> dict[str, Any]:
     """What the agency pages show of a report."""
     return {"report_id": report.report_id, "source": report.source, "title": report.title,
-            "year": report.year, "link": report_url(report.report_id),
+            "year": report.year, "agency": report.agency, "link": report_url(report.report_id),
             "region_text": region_label(vars(report.region))}
 
 
-def _by_agency(reports: list[Report]) -> dict[str, list[dict[str, Any]]]:
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for r in reports:
-        groups.setdefault(r.agency or "", []).append(_listing(r))
-    return groups
+def _names(agency: Agency) -> list[dict[str, Any]]:
+    """The names an agency appeared under other than its display name, with their years."""
+    return [dict(n, years=year_span(n["first"], n["last"])) for n in agency.names
+            if n["name"] != agency.name]
+
+
+def _cells(group: list[dict[str, Any]]) -> dict[Any, list[dict[str, Any]]]:
+    cells: dict[Any, list[dict[str, Any]]] = {}
+    for r in group:
+        cells.setdefault(r["year"], []).append(r)
+    return cells
 
 
 @bp.route("/agencies")
 def agencies():
-    """Every agency with its region and a row of years: which reports exist."""
-    reports = get_index().reports()
+    """Every agency (one row for all the names it appeared under) with its region and a row of
+    years: which reports exist."""
+    index = get_index()
+    reports = index.reports()
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in reports:
+        groups.setdefault(index.agency_of(r.report_id) or "", []).append(_listing(r))
     years = sorted({r.year for r in reports if r.year is not None})
+    known = index.agencies()
     rows = []
-    for name, group in sorted(_by_agency(reports).items(), key=lambda kv: (kv[0] == "", kv[0])):
-        cells = {}
-        for r in group:
-            cells.setdefault(r["year"], []).append(r)
+    for name, group in sorted(groups.items(), key=lambda kv: (kv[0] == "", kv[0])):
         rows.append({"name": name, "link": agency_url(name) if name else None,
+                     "names": _names(known[name]) if name else [],
                      "region_text": group[0]["region_text"], "count": len(group),
-                     "cells": cells})
+                     "cells": _cells(group)})
     return render_template("agencies.html", rows=rows, years=years, report_count=len(reports),
                            show_unknown=any(r.year is None for r in reports))
 
 
 @bp.route("/agencies/<path:name>")
 def agency(name: str):
-    """One agency's reports by year."""
-    group = _by_agency(get_index().reports()).get(name)
-    if not group:
-        abort(404, f"没有找到机关「{name}」。")
-    items = sorted(group, key=lambda r: (r["year"] is None, -(r["year"] or 0), r["report_id"]))
-    return render_template("agency.html", name=name, reports=items,
+    """One agency's reports by year; any name it appeared under leads to its page."""
+    index = get_index()
+    found = index.agency(name)
+    if found.name != name:
+        return redirect(agency_url(found.name))
+    wanted = set(found.reports)
+    items = [_listing(r) for r in index.reports() if r.report_id in wanted]
+    items.sort(key=lambda r: (r["year"] is None, -(r["year"] or 0), r["report_id"]))
+    merged_into = [dict(m, link=agency_url(m["name"])) for m in found.merged_into]
+    formed_from = [dict(m, link=agency_url(m["name"])) for m in found.formed_from]
+    return render_template("agency.html", name=found.name, reports=items, names=_names(found),
+                           merged_into=merged_into, formed_from=formed_from,
                            region_text=items[0]["region_text"],
-                           search_link=SearchState(filters={"agency": (name,)}).url())
+                           search_link=SearchState(filters={"agency": (found.name,)}).url())

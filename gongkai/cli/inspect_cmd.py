@@ -12,6 +12,7 @@ from gongkai.cli.errors import user_errors
 from indexer.errors import GongkaiError
 from indexer.extract.corpus import Skipped, corpus_root, extract_all
 from indexer.extract.report import extract_report
+from indexer.model.agencies import full_name, group_agencies
 from indexer.model.record import Report
 from indexer.model.vocabulary import SECTION_LABELS
 
@@ -28,6 +29,8 @@ def print_summary_of(report: Report) -> None:
     click.echo(f"report   {report.report_id}  ({report.source})")
     click.echo(f"title    {report.title or '—'}")
     click.echo(f"agency   {report.agency or '—'}")
+    if report.agency:
+        click.echo(f"         canonical: {full_name(report.agency, vars(report.region))}")
     click.echo(f"year     {report.year if report.year is not None else '—'}")
     if report.published or report.url:
         click.echo(f"published {report.published or '—'}  {report.url or ''}")
@@ -56,11 +59,15 @@ def print_corpus_summary(paths: tuple[str, ...], as_json: bool) -> None:
     missing: Counter[str] = Counter()
     slugs: Counter[str] = Counter()
     stat_keys: Counter[str] = Counter()
+    reports = []
     for item in extract_all(paths):
         if isinstance(item, Skipped):
             skipped.append(item)
-            continue
-        r = item
+        else:
+            reports.append(item)
+    agency_of, agencies = group_agencies((r.report_id, r.agency, r.year, vars(r.region))
+                                         for r in reports)
+    for r in reports:
         kinds = [s.slug for s in r.sections]
         slugs.update(set(kinds))
         stat_keys.update(key for key, fig in r.stats.items() if fig.value is not None)
@@ -71,24 +78,39 @@ def print_corpus_summary(paths: tuple[str, ...], as_json: bool) -> None:
         if set(kinds) <= {"preamble", "appendix"}:
             missing["sections"] += 1
         rows.append({"report_id": r.report_id, "source": r.source, "year": r.year,
-                     "agency": r.agency, "region": region_label(r),
+                     "agency": r.agency, "agency_canonical": agency_of[r.report_id],
+                     "region": region_label(r),
                      "sections": [s.slug for s in r.sections], "stats": len(r.stats)})
     summary = {"reports": len(rows), "skipped": [vars(s) for s in skipped],
-               "missing": dict(missing), "reports_with_section": dict(slugs),
+               "missing": dict(missing), "agencies": len(agencies),
+               "agency_merges": {a.name: [n["name"] for n in a.names] for a in agencies.values()
+                                 if a.other_names},
+               "reports_with_section": dict(slugs),
                "reports_with_figure": dict(sorted(stat_keys.items()))}
     if as_json:
         click.echo(json.dumps({"rows": rows, "summary": summary}, ensure_ascii=False, indent=1))
         return
+    print_summary_text(rows, summary, slugs, stat_keys)
+
+
+def print_summary_text(rows: list[dict], summary: dict, slugs: Counter, stat_keys: Counter) -> None:
+    """The readable corpus summary: one line per report (printed → canonical agency), counts."""
     for row in rows:
         outline = " ".join(row["sections"])
-        click.echo(f"{row['source']:<34} {row['year'] or '—':<5} {(row['agency'] or '—')[:22]:<22} "
+        agency = row["agency"] or "—"
+        if row["agency_canonical"] not in (None, row["agency"]):
+            agency += f" → {row['agency_canonical']}"
+        click.echo(f"{row['source']:<34} {row['year'] or '—':<5} {agency[:40]:<22} "
                    f"{row['region'][:30]:<30} {outline}")
     click.echo("")
-    click.echo(f"reports: {len(rows)}   skipped: {len(skipped)}")
-    for s in skipped:
-        click.echo(f"  skipped {s.source}: {s.reason}")
+    click.echo(f"reports: {len(rows)}   skipped: {len(summary['skipped'])}")
+    for s in summary["skipped"]:
+        click.echo(f"  skipped {s['source']}: {s['reason']}")
     for name in ("year", "agency", "title", "province", "city", "sections"):
-        click.echo(f"missing {name:<9} {missing[name]}")
+        click.echo(f"missing {name:<9} {summary['missing'].get(name, 0)}")
+    click.echo(f"agencies: {summary['agencies']} (one across its names)")
+    for name, names in summary["agency_merges"].items():
+        click.echo(f"  {name} ← {'、'.join(names)}")
     click.echo("reports with section: " + ", ".join(
         f"{slug} {slugs[slug]}" for slug in SECTION_LABELS if slugs[slug]))
     if stat_keys:

@@ -8,6 +8,7 @@ import click
 
 from gongkai.cli.errors import user_errors
 from indexer.extract.corpus import Skipped, extract_all
+from indexer.model.agencies import group_agencies
 from indexer.model.figures_table import (coverage, render_coverage, render_csv, render_table,
                                          stats_row)
 
@@ -25,7 +26,9 @@ def command(paths: tuple[str, ...], as_csv: bool, as_json: bool, show_coverage: 
     with user_errors():
         for item in extract_all(paths or ("corpus",)):
             (skipped if isinstance(item, Skipped) else reports).append(item)
-    rows = [stats_row(r) for r in reports]
+    agency_of, _agencies = group_agencies((r.report_id, r.agency, r.year, vars(r.region))
+                                          for r in reports)
+    rows = [stats_row(r, agency_of[r.report_id]) for r in reports]
     counts = coverage(reports)
     if as_json:
         click.echo(json.dumps({"rows": rows, "coverage": counts, "reports": len(reports),

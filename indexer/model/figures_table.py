@@ -12,11 +12,13 @@ from typing import Any
 from indexer.model.record import Report
 from indexer.model.vocabulary import FIGURE_KEYS, FIGURE_LABELS, MAIN_FIGURES
 
-COLUMNS = ["report_id", "agency", "year", "province", "city", *MAIN_FIGURES, "flags"]
+COLUMNS = ["report_id", "agency", "year", "province", "city", *MAIN_FIGURES, "flags",
+           "agency_canonical"]
 
 
-def stats_row(report: Report) -> dict[str, Any]:
-    """One report as a flat row: identity, region, the main figures (None when not given)."""
+def stats_row(report: Report, canonical: str | None = None) -> dict[str, Any]:
+    """One report as a flat row: identity, region, the main figures (None when not given);
+    `canonical`: its agency across its names (indexer/model/agencies.py), last column."""
     row: dict[str, Any] = {"report_id": report.report_id, "agency": report.agency,
                            "year": report.year, "province": report.region.province,
                            "city": report.region.city}
@@ -24,6 +26,7 @@ def stats_row(report: Report) -> dict[str, Any]:
         fig = report.stats.get(key)
         row[key] = fig.value if fig else None
     row["flags"] = ";".join(f.rule for f in report.flags)
+    row["agency_canonical"] = canonical
     return row
 
 

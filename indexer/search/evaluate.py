@@ -92,7 +92,13 @@ def exclude(view: IndexView, docs: set[int], item: Any) -> set[int]:
 
 
 def resolve(view: IndexView, node: q.Field) -> list[str]:
-    """agency:/province:/city: values — exact, else every known value containing it."""
+    """agency:/province:/city: values — exact, else every known value containing it (an agency:
+    by any name it appeared under, abbreviated or written out)."""
+    if node.name == "agency":
+        found = sorted(view.agencies_named(node.raw, partial=True))
+        if not found:
+            raise GongkaiError(f"no report has agency matching '{node.raw}'")
+        return found
     wanted = fold(node.raw).strip()
     known = view.known[node.name]
     exact = [v for v in known if fold(v) == wanted]

@@ -35,11 +35,24 @@ def read_filters(view: IndexView, raw: dict[str, Any], strict: bool = True) -> F
                 raise GongkaiError(f"unknown section '{bad[0]}' "
                                    f"(sections: {', '.join(SECTION_SLUGS)})")
             out[name] = set(values)
+        elif name == "agency":
+            out[name] = _agencies(view, values, strict)
         else:
             bad = [v for v in values if v not in view.known[name]]
             if bad and strict:
                 raise GongkaiError(f"no report has {name} '{bad[0]}'")
             out[name] = set(values)
+    return out
+
+
+def _agencies(view: IndexView, values: Any, strict: bool) -> set[str]:
+    """Agency filter values as canonical agencies: any name an agency appeared under selects it."""
+    out: set[str] = set()
+    for value in values:
+        found = view.agencies_named(str(value))
+        if not found and strict:
+            raise GongkaiError(f"no report has agency '{value}'")
+        out |= found or {value}
     return out
 
 

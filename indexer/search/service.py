@@ -15,6 +15,8 @@ import threading
 from typing import Any
 
 from indexer.backends import Backend, open_backend
+from indexer.errors import NotFound
+from indexer.model.agencies import Agency
 from indexer.model.record import Report
 from indexer.search import facets, ranking
 from indexer.search import query as q
@@ -114,6 +116,26 @@ class Index:
     def reports(self) -> list[Report]:
         """Every indexed report's record without its text, by source."""
         return list(self._view_of().listing.values())
+
+    def agencies(self) -> dict[str, Agency]:
+        """Every agency of the index by display name: the names it appeared under, its reports."""
+        return self._view_of().agencies
+
+    def agency(self, name: str) -> Agency:
+        """The agency a name stands for (its display name or any name it appeared under);
+        raises NotFound."""
+        view = self._view_of()
+        found = view.agency(name)
+        if found is None:
+            several = sorted(view.agencies_named(name))
+            if several:
+                raise NotFound(f"「{name}」是几个机关的名称：{'、'.join(several)}。")
+            raise NotFound(f"没有找到机关「{name}」。")
+        return found
+
+    def agency_of(self, report_id: str) -> str | None:
+        """The display name of a report's agency (None: the report names none)."""
+        return self._view_of().agency_of.get(report_id)
 
     def select(self, filters: dict[str, Any]) -> tuple[list[Report], dict[str, list]]:
         """The reports passing report filters (records without text, by source), and the report

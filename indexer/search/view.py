@@ -7,8 +7,11 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from indexer.backends import SectionIndex
+from indexer.model.agencies import (Agency, agency_key, expand, group_agencies, split_place,
+                                    squeeze)
 from indexer.model.record import Report
 from indexer.model.vocabulary import FIGURE_KEYS, REPORT_FACETS
+from indexer.text.normalize import fold
 
 
 class IndexView:
@@ -45,12 +48,48 @@ class IndexView:
         self.doc_key = {d: self.report_number[rid] * self.key_base + slug_number[self.doc_section[d]]
                         for d, rid in self.doc_report.items()}
 
+    def _agencies(self) -> None:
+        # The agency facet's value is the canonical agency (indexer/model/agencies.py), derived
+        # here from the printed name and region: a change of the lineage table needs no re-index.
+        self.agency_of, self.agencies = group_agencies(
+            (rid, r.get("agency"), r.get("year"), r["region"]) for rid, r in self.summaries.items())
+        self.agency_aliases: dict[str, set[str]] = {}
+        for agency in self.agencies.values():
+            for alias in agency.aliases:
+                self.agency_aliases.setdefault(fold(alias), set()).add(agency.name)
+
+    def agency(self, name: str) -> Agency | None:
+        """The agency of a display name or of any name it appeared under (None: no such name,
+        or a printed name two agencies share)."""
+        if name in self.agencies:
+            return self.agencies[name]
+        found = self.agencies_named(name)
+        return self.agencies[next(iter(found))] if len(found) == 1 else None
+
+    def agencies_named(self, text: str, partial: bool = False) -> set[str]:
+        """The agencies (display names) that `text` names: any name of theirs, as printed or
+        written out; with `partial`, else every agency one of whose names contains it."""
+        wanted = fold(squeeze(text))
+        found = set(self.agency_aliases.get(wanted, set()))
+        if not found:   # another spelling that names the region: 莆田科技局
+            found = {a.name for a in self.agencies.values()
+                     if split_place(text, a.region)[0] and agency_key(text, a.region) == a.key}
+        if found or not partial or not wanted:
+            return found
+        for probe in dict.fromkeys((wanted, fold(expand(wanted)))):
+            found = set().union(*(names for alias, names in self.agency_aliases.items()
+                                  if probe in alias))
+            if found:
+                break
+        return found
+
     def _reports(self) -> None:
         summaries = self.summaries
+        self._agencies()
         # Facet values per report as plain dicts: counted with `map` at C speed.
         self.value_of: dict[str, dict[str, Any]] = {name: {} for name in REPORT_FACETS}
         for rid, r in summaries.items():
-            values = (r.get("agency"), r.get("year"), r["region"].get("province"),
+            values = (self.agency_of[rid], r.get("year"), r["region"].get("province"),
                       r["region"].get("city"))
             for name, value in zip(REPORT_FACETS, values):
                 self.value_of[name][rid] = value
