@@ -66,7 +66,7 @@ def test_user_errors_exit_2_with_a_message(small_index_dir):
     assert json.loads(result.output)["error"]["message"].startswith("未知字段 'foo:'")
     result = run("search", "申请", "--index-dir", str(small_index_dir), "--per-page", "0")
     assert result.exit_code == 2
-    assert "Error: per_page must be between 1 and 1000" in result.output
+    assert "Error: 每页条数（per_page）必须是 1 到 1000 之间的整数。" in result.output
     result = run("search", "申请", "--index-dir", str(small_index_dir), "--year", "soon", "--json")
     assert result.exit_code == 2
     assert json.loads(result.output) == {"error": {"message":

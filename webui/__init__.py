@@ -24,9 +24,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import api, errors, limits, security, stats, views
+    from . import api, errors, export, limits, security, stats, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(export.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(stats.bp)
     errors.register(app)
