@@ -60,7 +60,7 @@ def test_bad_page_per_page_sort_and_years_are_clear_errors():
                                                "或 oldest（最早在前）。"),
             ([("year_from", "20x6")], "bad_year", "年度应写作四位数字（1900–2100），而不是「20x6」。"),
             ([("year_from", "2019"), ("year_to", "2016")], "bad_year",
-             "年度范围有误：从 2019 年到 2016 年，起始年晚于结束年。")]:
+             "从 2019 年到 2016 年：起始年晚于结束年。")]:
         with pytest.raises(GongkaiError) as caught:
             SearchState.from_args(MultiDict(args))
         assert (caught.value.code, caught.value.message) == (code, message)

@@ -2,8 +2,8 @@
 parameters (q, facet filters, year_from/year_to, sort) and return every hit, not one page — the
 convention of Datasette's `.csv`/`.json` links.
 
-Bounded and streamed: the hits are fetched in batches of `EXPORT_BATCH` (the library's largest
-page, 1000) without passages (`SearchRequest.passages=False`, so the cost limit of `webui.limits`
+Bounded and streamed: the hits are fetched in batches of `EXPORT_BATCH` (app config; default the
+library's largest page, 1000) without passages (`SearchRequest.passages=False`, so the cost limit of `webui.limits`
 counts them as 0), each batch waiting for the expensive-search gate of `webui.limits` (one
 expensive search at a time per process) and written out before the next is fetched; at most
 `EXPORT_MAX_ROWS` hits (default 100,000, app config) are written, the rest is cut and said so
@@ -39,13 +39,17 @@ HEADERS = {"report_id": "报告编号", "title": "标题", "agency": "机关", "
            "url": "本站网址", "source_url": "原文网址", "source": "文件"}
 
 
+def _batch() -> int:
+    return min(MAX_PER_PAGE, int(current_app.config.get("EXPORT_BATCH", EXPORT_BATCH)))
+
+
 def _search(state: SearchState, page: int) -> dict[str, Any]:
     """One batch of hits, taking its turn at the gate of expensive searches."""
     gate = current_app.extensions.get("gongkai_gate")
     if gate is not None and not gate.acquire(timeout=current_app.config.get("SEARCH_TIME_BUDGET")):
         raise OverBudget()
     try:
-        return get_index().search(search_request(state, per_page=EXPORT_BATCH, page=page,
+        return get_index().search(search_request(state, per_page=_batch(), page=page,
                                                  passages=False))
     finally:
         if gate is not None:
@@ -73,7 +77,7 @@ def _hits(state: SearchState) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]
                        "county": region.get("county"), "score": hit.get("score"),
                        "url": report_url(hit["report_id"], state.q),
                        "source_url": urls.get(hit["report_id"]), "source": hit.get("source")}
-            if len(result["hits"]) < EXPORT_BATCH or sent >= limit:
+            if len(result["hits"]) < _batch() or sent >= limit:
                 return
             page += 1
             result = _search(state, page)

@@ -55,7 +55,7 @@ class SearchState:
                                "或 oldest（最早在前）。", code="bad_sort")
         year_from, year_to = _year(args, "year_from"), _year(args, "year_to")
         if year_from and year_to and year_from > year_to:
-            raise GongkaiError(f"年度范围有误：从 {year_from} 年到 {year_to} 年，起始年晚于结束年。",
+            raise GongkaiError(f"从 {year_from} 年到 {year_to} 年：起始年晚于结束年。",
                                code="bad_year")
         return cls(q=args.get("q", "").strip(), filters=read_filters(args, FACETS),
                    page=whole_arg(args, "page", "页码（page）必须是不小于 1 的整数。", 1),
@@ -113,6 +113,10 @@ class SearchState:
 
     def without_filters_url(self) -> str:
         return replace(self, filters={}, page=1, year_from=None, year_to=None).url()
+
+    def export_url(self, endpoint: str) -> str:
+        """The whole result (every page) at an export endpoint (`export.search_csv`, …)."""
+        return replace(self, page=1).url(endpoint)
 
     def without_years_url(self) -> str:
         return replace(self, page=1, year_from=None, year_to=None).url()

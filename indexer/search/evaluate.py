@@ -100,5 +100,5 @@ def resolve(view: IndexView, node: q.Field) -> list[str]:
     if not found:
         label = {"agency": "机关", "province": "省份", "city": "城市"}.get(node.name, node.name)
         raise GongkaiError(f"没有{label}与「{node.raw}」相符的报告（{node.name}:{node.raw}）。",
-                           code="unknown_value")
+                           code="unknown_query_value")
     return found

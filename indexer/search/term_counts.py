@@ -56,11 +56,14 @@ def zero_results(index: Any, request: SearchRequest) -> dict[str, Any]:
         if request.filters:
             row["without_filters"] = total(term, {})
         counts.append(row)
+    unquoted = " ".join(request.q.replace('"', " ").split())
+    # One quoted phrase: its words are the terms one may drop.
+    parts = terms if len(terms) > 1 else terms_of(unquoted)
     tried: list[tuple[str, str, str]] = []
-    if len(terms) > 1:
-        tried += [("drop", t, " ".join(terms[:i] + terms[i + 1:])) for i, t in enumerate(terms)]
+    if len(parts) > 1:
+        tried += [("drop", t, " ".join(parts[:i] + parts[i + 1:])) for i, t in enumerate(parts)]
     if '"' in request.q:
-        tried.append(("unquote", "", " ".join(request.q.replace('"', " ").split())))
+        tried.append(("unquote", "", unquoted))
     tried += [("quote", t, " ".join(f'"{u}"' if u == t else u for u in terms)) for t in terms
               if not t.startswith('"') and (":" in t or "-" in t[1:])]
     if simplified(request.q) != request.q:
