@@ -106,10 +106,12 @@ def test_terms_of_any_query_are_its_own_space_separated_parts(q):
     assert all(t and not t.isspace() and t in q for t in terms)
 
 
-def test_filters_sit_behind_a_button_that_works_without_javascript(small_client):
-    html = page(small_client, f"/search?q={Q}&city=" + quote("莆田市"))
-    layout = html[html.index('<div class="layout">'):]
-    assert layout.index('<details class="filters" id="filters">') < layout.index('<section class="results"')
-    assert '<summary class="filters-toggle">筛选（已选 1 项）</summary>' in html
+def test_a_filters_button_above_the_results_leads_to_the_filters(small_client):
+    html = page(small_client, f"/search?q={Q}&city=" + quote("莆田市") + "&year_from=2016")
+    results = html[html.index('<section class="results" id="results" tabindex="-1">'):]
+    assert results.index('<a href="#filters" role="button">筛选（已选 2 项）</a>') < results.index(
+        '<div class="summary">')
+    assert '<div class="filters" id="filters" tabindex="-1">' in html
+    assert '<p class="filters-back"><a href="#results">↑ 回到结果</a></p>' in html
     stats = page(small_client, "/stats")
-    assert '<summary class="filters-toggle">筛选</summary>' in stats
+    assert '<a href="#filters" role="button">筛选</a>' in stats and 'id="filters"' in stats

@@ -20,11 +20,3 @@
   }
 })();
 
-// ui: on a wide screen, the filters' <details> is open (CSS shows it anyway where it can).
-(function () {
-  "use strict";
-  var filters = document.querySelector("details.filters");
-  if (filters && window.matchMedia && window.matchMedia("(min-width: 721px)").matches) {
-    filters.open = true;
-  }
-})();
