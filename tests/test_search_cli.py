@@ -45,6 +45,11 @@ def test_search_filters_pages_and_sort(small_index_dir, small_index):
     by_year = json.loads(run(*base, "--sort", "year", "--per-page", "20").output)
     years = [h["year"] or 0 for h in by_year["hits"]]
     assert years == sorted(years, reverse=True)
+    newest = json.loads(run(*base, "--sort", "newest", "--per-page", "20").output)
+    assert newest["hits"] == by_year["hits"]
+    oldest = json.loads(run(*base, "--sort", "oldest", "--per-page", "20").output)
+    known = [h["year"] for h in oldest["hits"] if h["year"] is not None]
+    assert known == sorted(known) and len(oldest["hits"]) == len(by_year["hits"])
     city = json.loads(run(*base, "--city", "三明市", "--agency", "三明市人民政府").output)
     assert city["total"] == 2  # 三明市人民政府 2016 and 2023
 
