@@ -115,3 +115,55 @@ def test_a_filters_button_above_the_results_leads_to_the_filters(small_client):
     assert '<p class="filters-back"><a href="#results">↑ 回到结果</a></p>' in html
     stats = page(small_client, "/stats")
     assert '<a href="#filters" role="button">筛选</a>' in stats and 'id="filters"' in stats
+
+
+_VALUES = st.text(alphabet="莆田市局2016 -:", min_size=1, max_size=6).map(str.strip).filter(bool)
+
+
+@settings(max_examples=200, deadline=None)
+@given(q=st.text(max_size=30).map(str.strip), agencies=st.lists(_VALUES, max_size=3, unique=True),
+       years=st.lists(st.integers(2000, 2030).map(str), max_size=3, unique=True),
+       page=st.integers(1, 500), per_page=st.integers(1, 1000),
+       sort=st.sampled_from(["relevance", "newest", "oldest"]),
+       year_range=st.tuples(st.none() | st.integers(1900, 2100), st.none() | st.integers(1900, 2100)))
+def test_every_search_state_survives_its_own_query_string(q, agencies, years, page, per_page, sort,
+                                                         year_range):
+    from werkzeug.datastructures import MultiDict
+
+    from webui.urls import SearchState
+
+    low, high = year_range
+    if low and high and low > high:
+        low, high = high, low
+    filters = {k: tuple(v) for k, v in (("agency", agencies), ("year", years)) if v}
+    state = SearchState(q=q, filters=filters, page=page, sort=sort, per_page=per_page,
+                        year_from=low, year_to=high)
+    assert SearchState.from_args(MultiDict(state.params())) == state
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=8))
+def test_any_page_value_is_a_page_number_or_a_clear_error(raw):
+    from werkzeug.datastructures import MultiDict
+
+    from indexer.errors import GongkaiError
+    from webui.urls import SearchState
+
+    try:
+        state = SearchState.from_args(MultiDict([("page", raw), ("per_page", raw)]))
+    except GongkaiError as exc:
+        assert exc.status == 400 and exc.code in ("bad_page", "bad_per_page")
+        assert exc.message.endswith("整数。")
+    else:
+        assert state.page >= 1 and 1 <= state.per_page <= 1000
+        assert raw.strip() == "" or int(raw) == state.page == state.per_page
+
+
+@settings(max_examples=120, deadline=None)
+@given(name=st.sampled_from(["page", "per_page", "sort", "year", "year_from", "year_to", "section"]),
+       value=st.text(max_size=8))
+def test_any_parameter_value_is_a_page_or_a_400_never_a_500(small_app, name, value):
+    client = small_app.test_client()
+    for url in ("/search", "/api/search", "/search.json"):
+        response = client.get(url, query_string={"q": "申请", name: value})
+        assert response.status_code in (200, 400), (url, name, value)

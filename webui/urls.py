@@ -129,7 +129,7 @@ class SearchState:
         """Filters as the library's SearchRequest takes them (years as integers when numeric)."""
         out: dict[str, list] = {}
         for name, values in self.filters.items():
-            out[name] = [int(v) if name == "year" and v.isdigit() else v for v in values]
+            out[name] = [int(v) if name == "year" and _digits(v) else v for v in values]
         if self.year_from or self.year_to:
             low, high = self.year_from or YEAR_BOUNDS[0], self.year_to or YEAR_BOUNDS[1]
             if "year" in out:   # years ticked in the facet AND the range: those inside it
@@ -140,13 +140,18 @@ class SearchState:
         return out
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only (`str.isdigit` also takes ¹ and ①, which `int` refuses)."""
+    return text.isascii() and text.isdigit()
+
+
 def _years_of(value) -> list[int]:
     """A facet year value (2016, "2016-2019") as years; anything else: none."""
     text = str(value)
-    if text.isdigit():
+    if _digits(text):
         return [int(text)]
     low, _, high = text.partition("-")
-    if low.isdigit() and high.isdigit() and int(high) - int(low) <= 200:
+    if _digits(low) and _digits(high) and int(high) - int(low) <= 200:
         return list(range(int(low), int(high) + 1))
     return []
 
@@ -156,7 +161,7 @@ def whole_arg(args, name: str, message: str, default: int, most: int | None = No
     raw = args.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1 or most is not None and int(raw) > most:
+    if not _digits(raw) or int(raw) < 1 or most is not None and int(raw) > most:
         raise GongkaiError(message, code=f"bad_{name}")
     return int(raw)
 
@@ -166,7 +171,7 @@ def _year(args, name: str) -> int | None:
     raw = args.get(name, "").strip().removesuffix("年")
     if not raw:
         return None
-    if not (raw.isdigit() and YEAR_BOUNDS[0] <= int(raw) <= YEAR_BOUNDS[1]):
+    if not (_digits(raw) and YEAR_BOUNDS[0] <= int(raw) <= YEAR_BOUNDS[1]):
         raise GongkaiError(f"年度应写作四位数字（{YEAR_BOUNDS[0]}–{YEAR_BOUNDS[1]}），"
                            f"而不是「{raw}」。", code="bad_year")
     return int(raw)
