@@ -6,7 +6,7 @@ INDEX  ?= $(or $(GONGKAI_INDEX_DIR),var/index)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: serve test install install-test browser-deps index bench clean
+.PHONY: serve test install install-test browser-deps index bench clean axe-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,13 +31,24 @@ browser-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# axe-core (MPL-2.0) for the accessibility audit of the browser tests: fetched once from the npm
+# registry into var/axe, injected into pages by Playwright (tests/test_browser_ui.py).
+AXE_VERSION = 4.14.1
+AXE = var/axe/package/axe.min.js
+axe-deps: $(AXE)
+$(AXE):
+	@command -v npm >/dev/null || { if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }
+	mkdir -p var/axe && cd var/axe && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && \
+	  tar xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js package/LICENSE
+
 index: install
 	$(BIN)/gongkai index corpus --index-dir $(INDEX)
 
 serve: index
 	$(BIN)/gongkai serve --index-dir $(INDEX) --host $(HOST) --port $(PORT)
 
-test: install-test browser-deps sphinx-deps
+test: install-test browser-deps sphinx-deps axe-deps
 	$(BIN)/python -m pytest -q
 
 bench: install

@@ -73,7 +73,7 @@ class Generation:
         try:
             data = self.record_path(report_id).read_text(encoding="utf-8")
         except (FileNotFoundError, OSError, ValueError):
-            raise NotFound(f"no report with id '{report_id}'") from None
+            raise NotFound(f"没有编号为「{report_id}」的报告。") from None
         return Report.from_dict(json.loads(data))
 
 

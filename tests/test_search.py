@@ -317,22 +317,22 @@ def test_overall_facets_and_reports(index):
 def test_get_report(small_index):
     report = small_index.get_report("001_b8557501b183c911")
     assert report.source == "education/001_b8557501b183c911.txt"
-    with pytest.raises(NotFound, match="no report with id 'nope'"):
+    with pytest.raises(NotFound, match="没有编号为「nope」的报告。"):
         small_index.get_report("nope")
 
 
 # --- bad requests --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("request_kw, message", [
-    ({"per_page": 0}, "per_page must be between 1 and 1000"),
-    ({"per_page": 1001}, "per_page must be between 1 and 1000"),
-    ({"page": 0}, "page must be"),
-    ({"sort": "date"}, "sort must be"),
-    ({"filters": {"colour": ["red"]}}, "unknown filter 'colour'"),
-    ({"filters": {"agency": ["没有这个机关"]}}, "no report has agency '没有这个机关'"),
-    ({"filters": {"section": ["nope"]}}, "unknown section 'nope'"),
+    ({"per_page": 0}, "每页条数（per_page）必须是 1 到 1000 之间的整数"),
+    ({"per_page": 1001}, "每页条数（per_page）必须是 1 到 1000 之间的整数"),
+    ({"page": 0}, "页码（page）必须是"),
+    ({"sort": "date"}, "排序（sort）只能是"),
+    ({"filters": {"colour": ["red"]}}, "未知的筛选条件 'colour'"),
+    ({"filters": {"agency": ["没有这个机关"]}}, "没有机关为「没有这个机关」的报告。"),
+    ({"filters": {"section": ["nope"]}}, "未知章节 'nope'"),
     ({"filters": {"year": ["20x6"]}}, "年度应写作 2016"),
-    ({"q": "agency:没有这个机关"}, "no report has agency matching '没有这个机关'"),
+    ({"q": "agency:没有这个机关"}, "没有机关与「没有这个机关」相符的报告"),
     ({"q": "申" * 5000}, "查询过长"),
 ])
 def test_bad_requests_are_gongkai_errors(small_index, request_kw, message):

@@ -45,6 +45,11 @@ def test_search_filters_pages_and_sort(small_index_dir, small_index):
     by_year = json.loads(run(*base, "--sort", "year", "--per-page", "20").output)
     years = [h["year"] or 0 for h in by_year["hits"]]
     assert years == sorted(years, reverse=True)
+    newest = json.loads(run(*base, "--sort", "newest", "--per-page", "20").output)
+    assert newest["hits"] == by_year["hits"]
+    oldest = json.loads(run(*base, "--sort", "oldest", "--per-page", "20").output)
+    known = [h["year"] for h in oldest["hits"] if h["year"] is not None]
+    assert known == sorted(known) and len(oldest["hits"]) == len(by_year["hits"])
     city = json.loads(run(*base, "--city", "三明市", "--agency", "三明市人民政府").output)
     assert city["total"] == 2  # 三明市人民政府 2016 and 2023
 
@@ -66,7 +71,7 @@ def test_user_errors_exit_2_with_a_message(small_index_dir):
     assert json.loads(result.output)["error"]["message"].startswith("未知字段 'foo:'")
     result = run("search", "申请", "--index-dir", str(small_index_dir), "--per-page", "0")
     assert result.exit_code == 2
-    assert "Error: per_page must be between 1 and 1000" in result.output
+    assert "Error: 每页条数（per_page）必须是 1 到 1000 之间的整数。" in result.output
     result = run("search", "申请", "--index-dir", str(small_index_dir), "--year", "soon", "--json")
     assert result.exit_code == 2
     assert json.loads(result.output) == {"error": {"message":

@@ -119,10 +119,15 @@ def test_pagination_and_sort_by_year(small_client):
     last = page(small_client, f"/search?q={q}&page=2")
     assert last.count('<article class="hit"') == 3
     assert f'<a rel="prev" href="/search?q={q}">‹ 上一页</a>' in last
-    by_year = page(small_client, f"/search?q={q}&sort=year")
-    assert "<strong>年度</strong>" in by_year and f'<a href="/search?q={q}">相关度</a>' in by_year
+    by_year = page(small_client, f"/search?q={q}&sort=year")   # the old name of newest
+    assert "<strong>最新在前</strong>" in by_year and f'<a href="/search?q={q}">相关度</a>' in by_year
+    assert f'<a href="/search?q={q}&amp;sort=oldest">最早在前</a>' in by_year
     years = [int(y) for y in re.findall(r'<span class="year">(\d{4})年度</span>', by_year)]
     assert years == sorted(years, reverse=True) and years[0] == 2023
+    assert by_year == page(small_client, f"/search?q={q}&sort=newest")
+    oldest = page(small_client, f"/search?q={q}&sort=oldest")
+    years = [int(y) for y in re.findall(r'<span class="year">(\d{4})年度</span>', oldest)]
+    assert years == sorted(years) and "<strong>最早在前</strong>" in oldest
 
 
 def test_results_list_each_report_once(small_client):
@@ -139,7 +144,7 @@ def test_malformed_query_is_a_400_with_a_clear_message(small_client):
     assert "查询过长（5001 个字符" in html
     assert '<div class="notice error" role="alert">' in html
     unknown = page(small_client, "/search?q=" + quote("申请") + "&agency=nope", status=400)
-    assert "no report has agency &#39;nope&#39;" in unknown
+    assert "<strong>筛选条件有误：</strong>没有机关为「nope」的报告。" in unknown
     # The filter that caused it can be removed from the page.
     assert f'<a href="/search?q={quote("申请")}" title="去掉这个条件">机关：nope' in unknown
 
@@ -193,7 +198,7 @@ def test_report_figures_link_to_their_evidence_and_flags_show_as_warnings(small_
 def test_unknown_report_is_a_404_page(small_client):
     html = page(small_client, "/reports/no-such-report", status=404)
     assert "<h1>未找到（404）</h1>" in html
-    assert "no report with id &#39;no-such-report&#39;" in html
+    assert "没有编号为「no-such-report」的报告。" in html
 
 
 # --- agencies ---------------------------------------------------------------------------------
@@ -204,7 +209,9 @@ def test_agencies_table_shows_coverage_by_year(small_client):
     assert "<td>浙江省 宁波市 江北区</td>" in row
     assert '<td class="num">1</td>' in row
     assert row.count('<td class="cell has">') == 1
-    assert f'<a href="/reports/{JIANGBEI}" title="江北区教育局2016年度政府信息公开工作报告">●</a>' in row
+    assert (f'<a href="/reports/{JIANGBEI}" title="江北区教育局2016年度政府信息公开工作报告">'
+            '<span aria-hidden="true">●</span><span class="visually-hidden">2016年：'
+            '江北区教育局2016年度政府信息公开工作报告</span></a>') in row   # a text alternative
     header = re.search(r"<thead>(.*?)</thead>", html, re.S)[1]
     years = re.findall(r'<th class="year">(\d+)</th>', header)
     assert years == sorted(years) and years[-1] == "2023"
@@ -230,8 +237,8 @@ def test_api_search_is_the_library_result_with_urls(small_client, small_index):
     assert response.status_code == 200 and response.mimetype == "application/json"
     expected = small_index.search(SearchRequest(q="教育局", filters={"city": ["宁波市"]}, per_page=5, sort="year"))
     data = response.get_json()
-    assert list(data) == ["query", "total", "page", "per_page", "hits", "facets", "partial",
-                          "missing"]
+    assert list(data) == ["query", "total", "page", "per_page", "sort", "hits", "facets",
+                          "partial", "missing"]
     same = ("query", "total", "page", "per_page", "facets", "partial", "missing")
     assert {k: data[k] for k in same} == json.loads(json.dumps({k: expected[k] for k in same}))
     assert (data["partial"], data["missing"]) == (False, [])
@@ -253,9 +260,9 @@ def test_api_report_is_the_record(small_client, small_index):
 
 
 @pytest.mark.parametrize("url, status, message", [
-    ("/api/reports/nope", 404, "no report with id 'nope'"),
+    ("/api/reports/nope", 404, "没有编号为「nope」的报告。"),
     ("/api/search?q=" + "申" * 5001, 400, "查询过长（5001 个字符，上限 "),
-    ("/api/search?q=x&per_page=0", 400, "per_page 必须是 1 到 1000 之间的整数。"),
+    ("/api/search?q=x&per_page=0", 400, "每页条数（per_page）必须是 1 到 1000 之间的整数。"),
     ("/api/nothing-here", 404, "没有找到这个页面。"),
 ])
 def test_api_errors_are_json(small_client, url, status, message):

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gongkai.cli import main
-from indexer.model.figures_table import COLUMNS
+from indexer.model.figures_table import COLUMNS, EXPORT_COLUMNS, HEADERS
 from indexer.model.vocabulary import FIGURE_LABELS as FIGURES
 from conftest import facet_rows, fetch_page as page
 from webui.chart import MAX_LINES, line_chart, nice_scale
@@ -70,7 +70,7 @@ def test_row_of_a_known_report_with_figure_links_that_land_on_the_evidence(small
     assert table_rows(html) == [JIANGBEI, YINZHOU]  # default order: agency, then year
     assert f"共 <strong>2</strong> 份报告（全部 {SMALL} 份）" in html
     row = row_html(html, JIANGBEI)
-    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)   # the agency: a row header
     assert unescape(re.sub(r"<[^>]+>", "", cells[0])) == "江北区教育局"
     assert re.sub(r"<[^>]+>", "", cells[1]) == "2016"
     assert cells[2] == "浙江省 宁波市 江北区"
@@ -189,9 +189,15 @@ def test_csv_has_a_bom_the_cli_header_and_one_row_per_report(small_client):
     raw = response.data
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").split("\r\n")
-    assert lines[0] == ",".join(COLUMNS)
+    assert lines[0] == ",".join(HEADERS[c] for c in EXPORT_COLUMNS)   # Chinese by default
+    assert lines[0].startswith("报告编号,标题,机关,统一机关名称,年度,省份,城市,原文网址,主动公开信息条数,"
+                               "主动公开信息条数（约数）,本年新收申请,")
     assert len(list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))) == SMALL
-    filtered = small_client.get("/stats.csv?agency=" + quote(LINYE) + "&year=2019&year=2020").data
+    keys = small_client.get("/stats.csv?headers=keys").data.decode("utf-8-sig")
+    assert keys.split("\r\n")[0] == ",".join(EXPORT_COLUMNS)
+    assert set(COLUMNS) < set(EXPORT_COLUMNS)
+    filtered = small_client.get("/stats.csv?headers=keys&agency=" + quote(LINYE)
+                                + "&year=2019&year=2020").data
     rows = list(csv.DictReader(io.StringIO(filtered.decode("utf-8-sig"))))
     assert [(r["agency"], r["year"], r["requests_received"]) for r in rows] == [(LINYE, "2019", "1"),
                                                                                  (LINYE, "2020", "0")]
@@ -201,7 +207,10 @@ def test_csv_and_json_are_what_gongkai_stats_prints_for_the_same_reports(small_c
     files = [str(small_corpus_dir / "education" / f"{rid}.txt") for rid in (JIANGBEI, YINZHOU)]
     cli_csv = CliRunner().invoke(main, ["stats", "--csv", *files])
     assert cli_csv.exit_code == 0, cli_csv.output
-    assert small_client.get("/stats.csv?city=" + quote("宁波市")).data == cli_csv.stdout_bytes
+    cli_rows = list(csv.DictReader(io.StringIO(cli_csv.stdout_bytes.decode("utf-8-sig"))))
+    web = small_client.get("/stats.csv?headers=keys&city=" + quote("宁波市")).data
+    web_rows = list(csv.DictReader(io.StringIO(web.decode("utf-8-sig"))))
+    assert [{k: r[k] for k in COLUMNS} for r in web_rows] == cli_rows   # the CLI's columns
 
     cli_json = json.loads(CliRunner().invoke(main, ["stats", "--json", *files]).stdout)
     data = api(small_client, "/api/stats?city=" + quote("宁波市"))
@@ -262,10 +271,30 @@ def test_chart_is_capped_at_eight_agencies_and_says_so(client):
     html = page(client, "/stats?chart=requests_received")
     lines = series(html)
     assert len(lines) == MAX_LINES
-    # Most years first: 莆田市应急管理局 is one line for 安监局 2008–2015, 安全生产监督管理局
-    # 2016–2017 and 应急管理局 2018–2025 (one agency across its names), 18 years like 林业局.
-    assert list(lines)[:3] == ["莆田市应急管理局", "莆田市林业局", "莆田市民族与宗教事务局"]
-    assert "共有 24 个机关有“本年新收申请”，图中只画出数据最多的 8 个。" in html
+    # The largest figures first (an agency's largest value over its years): the city government
+    # leads; it was left out while agencies with the most years came first.
+    largest: dict[str, int] = {}
+    for row in api(client, "/api/stats")["rows"]:
+        if row["agency_canonical"] and row["year"] is not None and row["requests_received"] is not None:
+            agency = row["agency_canonical"]   # one line per agency across its names
+            largest[agency] = max(largest.get(agency, 0), row["requests_received"])
+    expected = sorted(largest, key=lambda a: (-largest[a], a))
+    assert list(lines) == expected[:MAX_LINES]
+    assert expected[0] == "莆田市人民政府"
+    assert "共有 24 个机关有“本年新收申请”，图中只画出数字最大的 8 个。" in html
+
+
+def test_chart_agencies_can_be_picked_with_checkboxes_without_javascript(client):
+    html = page(client, "/stats?chart=requests_received")
+    form = re.search(r'<form class="chart-pick" action="/stats" method="get">(.*?)</form>', html, re.S)[1]
+    boxes = re.findall(r'<input type="checkbox" name="line" value="([^"]+)"( checked)?>', form)
+    assert len(boxes) == 24 and sum(bool(c) for _, c in boxes) == MAX_LINES
+    assert re.findall(r'<input type="hidden" name="([a-z]+)" value="([^"]*)">', form) == [
+        ("chart", "requests_received")]
+    picked = page(client, "/stats?chart=requests_received&line=" + quote(LINYE) + "&line="
+                  + quote("莆田市人民政府"))
+    assert list(series(picked)) == [LINYE, "莆田市人民政府"]
+    assert "共有 24 个机关" not in picked and '<details open>' in picked
 
 
 def test_chart_form_keeps_filters_and_works_without_javascript(small_client):

@@ -14,6 +14,7 @@ from webui import create_app
 from webui.facets import build_facets
 from webui.marking import term_spans
 from webui.reader import render_span, report_sections
+from indexer.errors import GongkaiError
 from indexer.search.passages import query_terms, section_anchors
 from webui.urls import SearchState
 
@@ -34,7 +35,7 @@ def test_state_round_trips_through_its_url(ctx):
     assert state.filters == {"agency": ("江北区教育局",), "year": ("2016", "2017")}
     assert state.url() == ("/search?q=%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80"
                            "&agency=%E6%B1%9F%E5%8C%97%E5%8C%BA%E6%95%99%E8%82%B2%E5%B1%80"
-                           "&year=2016&year=2017&sort=year&page=3")
+                           "&year=2016&year=2017&sort=newest&page=3")   # year: newest
     assert state.request_filters() == {"agency": ["江北区教育局"], "year": [2016, 2017]}
 
 
@@ -46,10 +47,35 @@ def test_toggle_adds_and_removes_one_value_and_resets_the_page(ctx):
     assert state.sort_url("year") == "/search?q=%E7%94%B3%E8%AF%B7&year=2016&sort=year"
 
 
-def test_bad_page_and_sort_fall_back_to_defaults():
-    state = SearchState.from_args(MultiDict([("page", "abc"), ("sort", "random"), ("year", " ")]))
-    assert (state.page, state.sort, state.filters) == (1, "relevance", {})
-    assert SearchState.from_args(MultiDict([("page", "-5")])).page == 1
+def test_bad_page_per_page_sort_and_years_are_clear_errors():
+    """The page and the API read the same state: a wrong value is a 400 with a Chinese message
+    and a machine code, never a silent fallback."""
+    state = SearchState.from_args(MultiDict([("page", ""), ("sort", ""), ("year", " ")]))
+    assert (state.page, state.sort, state.filters, state.per_page) == (1, "relevance", {}, 10)
+    for args, code, message in [
+            ([("page", "abc")], "bad_page", "页码（page）必须是不小于 1 的整数。"),
+            ([("page", "-5")], "bad_page", "页码（page）必须是不小于 1 的整数。"),
+            ([("per_page", "0")], "bad_per_page", "每页条数（per_page）必须是 1 到 1000 之间的整数。"),
+            ([("sort", "random")], "bad_sort", "排序（sort）只能是 relevance（相关度）、newest（最新在前）"
+                                               "或 oldest（最早在前）。"),
+            ([("year_from", "20x6")], "bad_year", "年度应写作四位数字（1900–2100），而不是「20x6」。"),
+            ([("year_from", "2019"), ("year_to", "2016")], "bad_year",
+             "从 2019 年到 2016 年：起始年晚于结束年。")]:
+        with pytest.raises(GongkaiError) as caught:
+            SearchState.from_args(MultiDict(args))
+        assert (caught.value.code, caught.value.message) == (code, message)
+
+
+def test_year_range_is_a_year_filter_anded_with_ticked_years(ctx):
+    state = SearchState.from_args(MultiDict([("year_from", "2016"), ("year_to", "2018年")]))
+    assert state.request_filters() == {"year": [2016, 2017, 2018]}
+    assert state.url() == "/search?year_from=2016&year_to=2018"
+    ticked = SearchState.from_args(MultiDict([("year", "2015"), ("year", "2017"), ("year_from", "2016")]))
+    assert ticked.request_filters() == {"year": [2017]}
+    outside = SearchState.from_args(MultiDict([("year", "2015"), ("year_to", "2014")]))
+    assert outside.request_filters() == {"year": [0]}   # nothing: no report has year 0
+    assert SearchState.from_args(MultiDict([("year_to", "1901")])).request_filters() == {
+        "year": [1900, 1901]}
 
 
 def test_repeated_section_slugs_get_numbered_anchors():

@@ -24,14 +24,19 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import api, errors, limits, security, stats, views
+    from . import access_log, api, compression, errors, export, limits, security, stats, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(export.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(stats.bp)
     errors.register(app)
     limits.register(app)
     security.register(app)
+    # after_request handlers run last-registered first: compression, then the access log (which
+    # so logs the bytes actually sent).
+    access_log.register(app)
+    compression.register(app)
 
     @app.template_global()
     def nav_url(endpoint: str) -> str | None:

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 
 from .index import get_index
-from .search import api_per_page, search_request
+from .search import search_request, zero_result_hints
 from .urls import SearchState, report_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -18,11 +18,14 @@ def search():
     """The library's search result for the same parameters, with the URLs of reports and of the
     sections passages come from (the terms to mark are in the report URLs' `?q=`)."""
     state = SearchState.from_args(request.args)
-    result = get_index().search(search_request(state, api_per_page(request.args)))
-    return jsonify({"query": result["query"], "total": result["total"], "page": result["page"],
-                    "per_page": result["per_page"], "hits": [_hit(h) for h in result["hits"]],
-                    "facets": result["facets"], "partial": result["partial"],
-                    "missing": result["missing"]})
+    result = get_index().search(search_request(state))
+    out = {"query": result["query"], "total": result["total"], "page": result["page"],
+           "per_page": result["per_page"], "sort": state.sort,
+           "hits": [_hit(h) for h in result["hits"]], "facets": result["facets"],
+           "partial": result["partial"], "missing": result["missing"]}
+    if not result["total"]:
+        out["zero_results"] = zero_result_hints(get_index(), state)
+    return jsonify(out)
 
 
 def _hit(hit: dict[str, Any]) -> dict[str, Any]:

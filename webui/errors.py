@@ -20,10 +20,16 @@ _MESSAGES = {
 _TITLES = {400: "请求有误", 404: "未找到", 405: "请求有误", 500: "服务器错误"}
 
 
-def error_response(message: str, status: int):
-    """The error as JSON for API paths, else as the error page."""
-    if request.path.startswith("/api/"):
-        return jsonify({"error": {"message": message}}), status
+_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 500: "server_error",
+          503: "unavailable"}
+
+
+def error_response(message: str, status: int, code: str | None = None):
+    """The error as JSON (a machine `code` and a Chinese `message`) for API paths and JSON
+    exports, else as the error page."""
+    if request.path.startswith("/api/") or request.path.endswith(".json"):
+        return jsonify({"error": {"code": code or _CODES.get(status, "error"),
+                                  "message": message}}), status
     return render_template("error.html", message=message, status=status,
                            title=_TITLES.get(status, "出错了")), status
 
@@ -33,7 +39,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(GongkaiError)
     def gongkai_error(exc: GongkaiError):
-        return error_response(exc.message, exc.status)
+        return error_response(exc.message, exc.status, exc.code)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -8,7 +8,13 @@ from indexer.model.vocabulary import FACET_LABELS, FACETS, FIGURE_LABELS, SECTIO
 
 __all__ = ["FACET_LABELS", "FACETS", "SECTION_LABELS"]
 
-SORT_LABELS: dict[str, str] = {"relevance": "相关度", "year": "年度"}
+SORT_LABELS: dict[str, str] = {"relevance": "相关度", "newest": "最新在前", "oldest": "最早在前"}
+# The heading of an error on the search page, by the error's code (else: the query is wrong).
+ERROR_HEADINGS: dict[str, str] = {
+    "unknown_value": "筛选条件有误", "unknown_section": "筛选条件有误",
+    "unknown_filter": "筛选条件有误", "bad_year": "年度范围有误", "bad_page": "请求有误",
+    "bad_per_page": "请求有误", "bad_sort": "请求有误", "too_costly": "检索太大",
+    "unavailable": "暂时无法检索"}
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 

@@ -2,7 +2,7 @@
 
 * **Cost** — a page's passages cost hits on the page × terms (`SearchRequest.cost`); over
   `MAX_SEARCH_COST` (default `MAX_COST`, 1000) the search is refused with a 400 and a Chinese
-  message before any work is done. The HTML page shows 10 hits, so only the API can exceed it.
+  message before any work is done. Pages show 10 hits unless `per_page` asks for more.
 * **Gate** — searches costing `EXPENSIVE_COST` (200) or more run `EXPENSIVE_SEARCHES` (1) at a time
   per process; the others wait (within the time budget), so a flood of them leaves the rest of
   the threads and the CPU to ordinary searches.
@@ -23,11 +23,11 @@ from typing import Any, Callable
 
 from flask import Flask, current_app, request
 
-from indexer.errors import Unavailable
+from indexer.errors import GongkaiError, Unavailable
 from indexer.search import SearchRequest
 from indexer.search.request import MAX_COST
 
-from .search import api_per_page, search_request
+from .search import search_request
 from .urls import SearchState
 
 EXPENSIVE_COST = 200
@@ -70,11 +70,12 @@ def _async_raise(thread_id: int, exc: type[BaseException] | None) -> None:
                                                None if exc is None else ctypes.py_object(exc))
 
 
-def _request_of(endpoint: str) -> SearchRequest:
-    state = SearchState.from_args(request.args)
-    if endpoint != "api.search":
-        return search_request(state)
-    return search_request(state, api_per_page(request.args))
+def _request_of(endpoint: str) -> SearchRequest | None:
+    """The search a request asks for; None when its arguments are wrong (the view says so)."""
+    try:
+        return search_request(SearchState.from_args(request.args))
+    except GongkaiError:
+        return None
 
 
 def _limited(endpoint: str, view: Callable[..., Any]) -> Callable[..., Any]:
@@ -83,7 +84,8 @@ def _limited(endpoint: str, view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def run(*args: Any, **kwargs: Any) -> Any:
         config = current_app.config
-        cost = _request_of(endpoint).check_cost(config["MAX_SEARCH_COST"])
+        asked = _request_of(endpoint)
+        cost = 0 if asked is None else asked.check_cost(config["MAX_SEARCH_COST"])
         budget = config.get("SEARCH_TIME_BUDGET")
         gate = current_app.extensions["gongkai_gate"] if cost >= EXPENSIVE_COST else None
         started = time.monotonic()

@@ -17,16 +17,17 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from indexer.errors import GongkaiError
-from indexer.model.figures_table import COLUMNS, coverage, render_csv, stats_row
+from indexer.model.figures_table import (COLUMNS, EXPORT_COLUMNS, HEADERS, coverage, export_row,
+                                         render_csv, stats_row)
 from indexer.model.record import Report
 from indexer.model.vocabulary import FIGURE_LABELS, MAIN_FIGURES, REPORT_FACETS
 from indexer.search.query import year_values
 
-from .chart import MAX_LINES, line_chart
+from .chart import MAX_LINES, line_chart, number_label
 from .facets import build_facets
 from .index import get_index
 from .labels import FACET_LABELS, region_label, value_label
-from .urls import SearchState, agency_url, read_filters, report_url
+from .urls import SearchState, agency_url, read_filters, report_url, whole_arg
 
 bp = Blueprint("stats", __name__)
 
@@ -36,6 +37,8 @@ COLUMN_LABELS: dict[str, str] = {"agency": "机关", "year": "年度", "region":
 SORT_COLUMNS = tuple(COLUMN_LABELS)
 # Text columns read A→Z first; numbers biggest first, which is what one sorts them for.
 _ASCENDING = {"agency", "region"}
+STATS_PER_PAGE = 100   # rows of the table per page (`page`, `per_page` up to MAX_STATS_PER_PAGE)
+MAX_STATS_PER_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class StatsState(SearchState):
     column: str = ""   # "" = by agency, then year
     order: str = ""    # "" = the column's natural order
     chart: str = ""
+    lines: tuple[str, ...] = ()   # agencies picked for the chart (`line=`); none: the largest
+    per_page: int = STATS_PER_PAGE
 
     @classmethod
     def from_args(cls, args) -> "StatsState":
@@ -64,7 +69,12 @@ class StatsState(SearchState):
         chart = args.get("chart", "").strip()
         if chart and chart not in FIGURE_LABELS:
             raise GongkaiError(f"没有「{chart}」这项统计数字。可以画图的统计数字：{'、'.join(FIGURE_LABELS)}。")
-        return cls(filters=filters, column=column, order=order, chart=chart)
+        lines = tuple(dict.fromkeys(v.strip() for v in args.getlist("line") if v.strip()))
+        return cls(filters=filters, column=column, order=order, chart=chart, lines=lines,
+                   page=whole_arg(args, "page", "页码（page）必须是不小于 1 的整数。", 1),
+                   per_page=whole_arg(args, "per_page", f"每页行数（per_page）必须是 1 到 "
+                                      f"{MAX_STATS_PER_PAGE} 之间的整数。", STATS_PER_PAGE,
+                                      MAX_STATS_PER_PAGE))
 
     @property
     def descending(self) -> bool:
@@ -80,6 +90,11 @@ class StatsState(SearchState):
             pairs.append(("order", self.order))
         if self.chart:
             pairs.append(("chart", self.chart))
+            pairs.extend(("line", name) for name in self.lines)
+        if self.per_page != STATS_PER_PAGE:
+            pairs.append(("per_page", str(self.per_page)))
+        if self.page != 1:
+            pairs.append(("page", str(self.page)))
         return pairs
 
     def url(self, endpoint: str = "stats.index") -> str:
@@ -90,11 +105,17 @@ class StatsState(SearchState):
     def sort_link(self, column: str) -> str:
         """Sort by `column`; on the current column, the other direction."""
         if column == self.column:
-            return replace(self, order="asc" if self.descending else "desc").url()
-        return replace(self, column=column, order="").url()
+            return replace(self, order="asc" if self.descending else "desc", page=1).url()
+        return replace(self, column=column, order="", page=1).url()
 
     def without_filters_url(self) -> str:
-        return replace(self, filters={}).url()
+        return replace(self, filters={}, page=1).url()
+
+    def without_lines_url(self) -> str:
+        return replace(self, lines=(), page=1).url()
+
+    def page_url(self, page: int) -> str:
+        return replace(self, page=page).url()
 
 
 def _sort_value(report: Report, row: dict[str, Any], column: str) -> Any:
@@ -155,13 +176,18 @@ def chart_of(reports: list[Report], state: StatsState, agency_of: dict[str, str 
         if agency and report.year is not None and isinstance(value, (int, float)):
             # Two reports of one agency and year: the first (by file) is drawn.
             series.setdefault(agency, {}).setdefault(report.year, value)
-    names = ([a for a in wanted if a in series] if wanted
-             else sorted(series, key=lambda a: (-len(series[a]), a)))
+    # The largest figures first (an agency's largest value over the years), then by name.
+    largest = sorted(series, key=lambda a: (-max(series[a].values()), a))
+    wanted = state.lines or wanted
+    names = [a for a in wanted if a in series] if wanted else largest
     label = FIGURE_LABELS[state.chart]
     chart = line_chart([(a, series[a]) for a in names[:MAX_LINES]],
                        title=f"{label}（按年度）", y_label=label)
+    drawn = set(names[:MAX_LINES])
     chart.update(key=state.chart, agencies=len(names), capped=len(names) > MAX_LINES,
-                 max_lines=MAX_LINES)
+                 max_lines=MAX_LINES, picked=bool(state.lines),
+                 choices=[{"name": a, "checked": a in drawn, "largest": number_label(
+                     max(series[a].values()))} for a in largest])
     return chart
 
 
@@ -196,29 +222,40 @@ def index():
     state = StatsState.from_args(request.args)
     pairs, counts, total = _rows(state)
     agency_of = _agency_of([r for r, _ in pairs])
+    start = (state.page - 1) * state.per_page
     rows = [{"report": r, "row": row, "link": report_url(r.report_id),
              "agency_link": agency_url(agency_of[r.report_id]) if agency_of[r.report_id] else None,
              "agency_canonical": agency_of[r.report_id],
              "region_text": _region_text(r), "cells": _figure_cells(r), "flags": _flags(r)}
-            for r, row in pairs]
+            for r, row in pairs[start:start + state.per_page]]
     facets = [f for f in build_facets(counts, state) if f["name"] in FILTERS]
     columns = [{"key": key, "label": label, "link": state.sort_link(key),
                 "current": key == state.column,
                 "arrow": ("↓" if state.descending else "↑") if key == state.column else ""}
                for key, label in COLUMN_LABELS.items()]
     return render_template("stats.html", state=state, rows=rows, total=total, facets=facets,
-                           columns=columns, figures=FIGURE_LABELS, chart=chart_of([r for r, _ in pairs], state, agency_of,
-                                                                  _wanted_agencies(state)),
+                           matched=len(pairs), first=start + 1,
+                           pages=max(1, -(-len(pairs) // state.per_page)),
+                           columns=columns, figures=FIGURE_LABELS,
+                           chart=chart_of([r for r, _ in pairs], state, agency_of, _wanted_agencies(state)),
                            facet_labels=FACET_LABELS, value_label=value_label,
-                           csv_url=state.url("stats.csv"), api_url=state.url("stats.api"))
+                           csv_url=replace(state, page=1).url("stats.csv"),
+                           api_url=replace(state, page=1).url("stats.api"))
 
 
 @bp.route("/stats.csv")
 def csv():
-    """The table as CSV (UTF-8 with BOM, for Excel): the columns of `gongkai stats --csv`."""
+    """Every row (not one page) as CSV (UTF-8 with BOM, for Excel): the columns of `gongkai stats
+    --csv` plus title, source URL and an approximate flag per figure; Chinese headers, or the
+    column keys with `?headers=keys`."""
     state = StatsState.from_args(request.args)
+    headers = request.args.get("headers", "").strip()
+    if headers not in ("", "zh", "keys"):
+        raise GongkaiError(f"headers 只能是 zh（中文表头）或 keys（英文列名），而不是「{headers}」。")
     pairs, _counts, _total = _rows(state)
-    body = render_csv([row for _r, row in pairs]).encode("utf-8")
+    agency_of = _agency_of([r for r, _ in pairs])
+    body = render_csv([export_row(r, agency_of[r.report_id]) for r, _row in pairs], EXPORT_COLUMNS,
+                      None if headers == "keys" else HEADERS).encode("utf-8")
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=gongkai-stats.csv"})
 

@@ -13,11 +13,11 @@ from indexer.search.passages import query_terms
 
 from .facets import build_facets
 from .index import get_index
-from .labels import (FACET_LABELS, SORT_LABELS, chinese_date, region_label, section_label, value_label,
-                     year_span)
+from .labels import (ERROR_HEADINGS, FACET_LABELS, SORT_LABELS, chinese_date, region_label,
+                     section_label, value_label, year_span)
 from .marking import term_spans
 from .reader import figures_of, report_sections
-from .search import PER_PAGE, search_request
+from .search import search_request, zero_result_hints
 from .urls import SearchState, agency_url, report_url
 
 bp = Blueprint("views", __name__)
@@ -49,15 +49,20 @@ def _decorate(hit: dict[str, Any], q: str) -> dict[str, Any]:
 @bp.route("/search")
 def search():
     """Results grouped by report, with facets, chips, pagination and sort; 400 on a bad query."""
-    state = SearchState.from_args(request.args)
-    context: dict[str, Any] = {"state": state, "sort_labels": SORT_LABELS,
-                               "facet_labels": FACET_LABELS, "error": None}
+    context: dict[str, Any] = {"sort_labels": SORT_LABELS, "facet_labels": FACET_LABELS,
+                               "error": None, "zero": None}
     try:
+        state = SearchState.from_args(request.args)
+        context["state"] = state
         result = get_index().search(search_request(state))
     except GongkaiError as exc:
-        context.update(error=exc.message, result=None, hits=[], facets=[], pages=0)
+        context.setdefault("state", SearchState(q=request.args.get("q", "").strip()))
+        context.update(error=exc.message, error_heading=ERROR_HEADINGS.get(exc.code, "检索式有误"),
+                       result=None, hits=[], facets=[], pages=0)
         return render_template("search.html", **context), exc.status
-    pages = max(1, -(-result["total"] // PER_PAGE))
+    if not result["total"]:
+        context["zero"] = zero_result_hints(get_index(), state)
+    pages = max(1, -(-result["total"] // state.per_page))
     context.update(result=result, hits=[_decorate(h, state.q) for h in result["hits"]],
                    facets=build_facets(result["facets"], state), pages=pages)
     return render_template("search.html", **context)

@@ -54,8 +54,8 @@ def print_result(result: dict, tty: bool) -> None:
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--per-page", type=int, default=10, show_default=True,
               help=f"Hits per page (1-{MAX_PER_PAGE}).")
-@click.option("--sort", type=click.Choice(["relevance", "year"]), default="relevance",
-              show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest", "year"]),
+              default="relevance", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def command(query: str, index_dir: str, backend: str | None, agency: tuple[str, ...], year: tuple[str, ...],
             section: tuple[str, ...], province: tuple[str, ...], city: tuple[str, ...],

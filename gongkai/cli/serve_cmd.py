@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import errno
 import os
+import socket
+import sys
 from functools import partial
 from pathlib import Path
 from selectors import EVENT_READ
@@ -49,9 +51,11 @@ QUEUE_ENV = "GONGKAI_SERVE_QUEUE"
               help="Seconds before a silent worker is replaced (gunicorn).")
 @click.option("--queue", default=32, show_default=True, type=click.IntRange(0, 4096),
               help="Requests a worker holds waiting for a thread; more get 503 + Retry-After.")
+@click.option("--access-log", is_flag=True,
+              help="Print one line per request on stderr (address, request, status, bytes, time).")
 def command(host: str, port: int, index_dir: str, backend: str | None, server: str,
             workers: int, threads: int, time_budget: float, backlog: int, timeout: int,
-            queue: int) -> None:
+            queue: int, access_log: bool) -> None:
     """Serve the search UI and /api on HOST:PORT from the index (--index-dir or --backend)."""
     from indexer.search import open_index
 
@@ -61,7 +65,9 @@ def command(host: str, port: int, index_dir: str, backend: str | None, server: s
         if not backend and not Path(index_dir).is_dir():
             raise GongkaiError(f"no index at {index_dir}")
         index = open_index(where)
-    config = {"INDEX_DIR": index_dir, "BACKEND": backend, "SEARCH_TIME_BUDGET": time_budget}
+    _check_port(host, port)
+    config = {"INDEX_DIR": index_dir, "BACKEND": backend, "SEARCH_TIME_BUDGET": time_budget,
+              "ACCESS_LOG": access_log}
     if server == "waitress":
         _waitress(config, index, host, port, threads)
         return
@@ -75,6 +81,27 @@ def command(host: str, port: int, index_dir: str, backend: str | None, server: s
         "worker_class": "gongkai.cli.serve_cmd.Worker", "preload_app": False,
         "limit_request_line": 8190, "accesslog": None, "errorlog": "-", "loglevel": "warning",
     }).run()
+
+
+def _check_port(host: str, port: int) -> None:
+    """One clear line and exit 2 when HOST:PORT cannot be listened on (in use, not allowed, no
+    such address), before anything says it is serving; both servers would otherwise print a
+    traceback. The servers bind it again themselves right after (SO_REUSEADDR, as they do)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _name, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            why = f"端口 {port} 已被占用 (port {port} on {host} is already in use)"
+        elif exc.errno == errno.EACCES:
+            why = f"没有权限监听端口 {port} (permission denied for port {port} on {host})"
+        else:
+            why = f"无法监听 {host}:{port} (cannot listen on {host}:{port}: {exc.strerror or exc})"
+        click.echo(f"gongkai: {why}; 请换一个端口 (choose another with --port)", err=True)
+        sys.exit(2)
 
 
 def _waitress(config: dict, index, host: str, port: int, threads: int) -> None:

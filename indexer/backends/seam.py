@@ -50,7 +50,7 @@ class Listing:
     def check_known(self, report_id: str) -> None:
         """NotFound unless the report is in this generation."""
         if report_id not in self._summaries:
-            raise NotFound(f"no report with id '{report_id}'")
+            raise NotFound(f"没有编号为「{report_id}」的报告。")
 
 
 class SectionIndex(Protocol):

@@ -14,6 +14,15 @@ from indexer.model.vocabulary import FIGURE_KEYS, FIGURE_LABELS, MAIN_FIGURES
 
 COLUMNS = ["report_id", "agency", "year", "province", "city", *MAIN_FIGURES, "flags",
            "agency_canonical"]
+# The export of /stats.csv: COLUMNS plus the title and source URL, and after each main figure
+# whether the report states it approximately (余/多/约: "1" or empty).
+EXPORT_COLUMNS = ["report_id", "title", "agency", "agency_canonical", "year", "province", "city", "url",
+                  *(c for key in MAIN_FIGURES for c in (key, f"{key}_approx")), "flags"]
+HEADERS: dict[str, str] = {
+    "report_id": "报告编号", "title": "标题", "agency": "机关", "year": "年度", "province": "省份",
+    "city": "城市", "url": "原文网址", "flags": "提示", "agency_canonical": "统一机关名称",
+    **{key: FIGURE_LABELS[key] for key in MAIN_FIGURES},
+    **{f"{key}_approx": f"{FIGURE_LABELS[key]}（约数）" for key in MAIN_FIGURES}}
 
 
 def stats_row(report: Report, canonical: str | None = None) -> dict[str, Any]:
@@ -30,6 +39,16 @@ def stats_row(report: Report, canonical: str | None = None) -> dict[str, Any]:
     return row
 
 
+def export_row(report: Report, canonical: str | None = None) -> dict[str, Any]:
+    """`stats_row` plus title, source URL and an approximate flag per main figure."""
+    row = stats_row(report, canonical)
+    row.update(title=report.title, url=report.url)
+    for key in MAIN_FIGURES:
+        fig = report.stats.get(key)
+        row[f"{key}_approx"] = 1 if fig and fig.approx else None
+    return {c: row[c] for c in EXPORT_COLUMNS}
+
+
 def coverage(reports: Iterable[Report]) -> dict[str, int]:
     """How many reports give each figure."""
     counts: Counter[str] = Counter()
@@ -38,13 +57,15 @@ def coverage(reports: Iterable[Report]) -> dict[str, int]:
     return {key: counts[key] for key in FIGURE_KEYS}
 
 
-def render_csv(rows: list[dict[str, Any]]) -> str:
+def render_csv(rows: list[dict[str, Any]], columns: list[str] = COLUMNS,
+               headers: dict[str, str] | None = None) -> str:
     """CSV with a UTF-8 BOM so Excel opens the Chinese text correctly. A text cell starting with
     = + - @ (or tab, CR) gets a leading ' so a spreadsheet shows it instead of running it as a
-    formula (CSV injection); numbers are left as they are."""
+    formula (CSV injection); numbers are left as they are. `headers`: the header line's names
+    (default: the column keys)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer.writerow({c: (headers or {}).get(c, c) for c in columns})
     writer.writerows({k: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r")
                       else v for k, v in row.items()} for row in rows)
     return "\ufeff" + out.getvalue()

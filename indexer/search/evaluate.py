@@ -97,12 +97,15 @@ def resolve(view: IndexView, node: q.Field) -> list[str]:
     if node.name == "agency":
         found = sorted(view.agencies_named(node.raw, partial=True))
         if not found:
-            raise GongkaiError(f"no report has agency matching '{node.raw}'")
+            raise GongkaiError(f"没有机关与「{node.raw}」相符的报告（agency:{node.raw}）。",
+                               code="unknown_query_value")
         return found
     wanted = fold(node.raw).strip()
     known = view.known[node.name]
     exact = [v for v in known if fold(v) == wanted]
     found = exact or sorted(v for v in known if wanted in fold(v))
     if not found:
-        raise GongkaiError(f"no report has {node.name} matching '{node.raw}'")
+        label = {"agency": "机关", "province": "省份", "city": "城市"}.get(node.name, node.name)
+        raise GongkaiError(f"没有{label}与「{node.raw}」相符的报告（{node.name}:{node.raw}）。",
+                           code="unknown_query_value")
     return found

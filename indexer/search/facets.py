@@ -17,6 +17,7 @@ from indexer.search.query import year_values
 from indexer.search.view import IndexView
 
 Filters = dict[str, set]
+_NAMES = {"agency": "机关", "province": "省份", "city": "城市"}   # in messages
 
 
 def read_filters(view: IndexView, raw: dict[str, Any], strict: bool = True) -> Filters:
@@ -32,15 +33,16 @@ def read_filters(view: IndexView, raw: dict[str, Any], strict: bool = True) -> F
         elif name == "section":
             bad = [v for v in values if v not in SECTION_SLUGS]
             if bad:
-                raise GongkaiError(f"unknown section '{bad[0]}' "
-                                   f"(sections: {', '.join(SECTION_SLUGS)})")
+                raise GongkaiError(f"未知章节 '{bad[0]}'（章节：{', '.join(SECTION_SLUGS)}）",
+                                   code="unknown_section")
             out[name] = set(values)
         elif name == "agency":
             out[name] = _agencies(view, values, strict)
         else:
             bad = [v for v in values if v not in view.known[name]]
             if bad and strict:
-                raise GongkaiError(f"no report has {name} '{bad[0]}'")
+                raise GongkaiError(f"没有{_NAMES.get(name, name)}为「{bad[0]}」的报告。",
+                                   code="unknown_value")
             out[name] = set(values)
     return out
 
@@ -51,7 +53,7 @@ def _agencies(view: IndexView, values: Any, strict: bool) -> set[str]:
     for value in values:
         found = view.agencies_named(str(value))
         if not found and strict:
-            raise GongkaiError(f"no report has agency '{value}'")
+            raise GongkaiError(f"没有机关为「{value}」的报告。", code="unknown_value")
         out |= found or {value}
     return out
 

@@ -10,9 +10,23 @@ from operator import itemgetter
 from indexer.search.view import IndexView
 
 
-def by_year(view: IndexView, hits: set[str], start: int, count: int) -> list[str]:
-    """One page of report ids, newest first."""
-    return nsmallest(start + count, hits, key=view.year_rank.__getitem__)[start:]
+def by_year(view: IndexView, hits: set[str], start: int, count: int,
+            oldest: bool = False) -> list[str]:
+    """One page of report ids, newest first (`oldest`: oldest first; no year last either way)."""
+    rank = oldest_rank(view) if oldest else view.year_rank
+    return nsmallest(start + count, hits, key=rank.__getitem__)[start:]
+
+
+def oldest_rank(view: IndexView) -> dict[str, int]:
+    """Each report's position oldest first, then by source; reports without a year last
+    (computed once per view, kept on it)."""
+    rank = view.__dict__.get("_oldest_rank")
+    if rank is None:
+        years, summaries = view.value_of["year"], view.summaries
+        order = sorted(summaries, key=lambda rid: (years[rid] is None, years[rid] or 0,
+                                                   summaries[rid].get("source", "")))
+        rank = view.__dict__.setdefault("_oldest_rank", {rid: i for i, rid in enumerate(order)})
+    return rank
 
 
 def by_relevance(view: IndexView, scores: dict[int, float], hits: set[str], docs: set[int],

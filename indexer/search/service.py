@@ -72,14 +72,16 @@ class Index:
         hits = in_section.intersection(*passes.values())
         counts = facets.count(view, in_section, passes,
                               facets.section_counts(view, keys, matching, passes))
-        if request.sort == "year" or scores is None:
-            page = ranking.by_year(view, hits, request.start, request.per_page)
+        if request.sort != "relevance" or scores is None:
+            page = ranking.by_year(view, hits, request.start, request.per_page,
+                                   oldest=request.sort == "oldest")
         else:
             # Report filters matter to the ranking only when they drop a matching report.
             allowed = hits if len(hits) < len(in_section) else None
             page = ranking.by_relevance(view, scores, hits, docs, allowed, section_filter,
                                         request.start, request.per_page)
-        found = self._hits(view, page, docs, section_filter, scores, terms)
+        found = self._hits(view, page, docs, section_filter, scores,
+                           terms if request.passages else [])
         missing = view.index.missing()
         return {"query": request.q, "total": len(hits), "page": request.page,
                 "per_page": request.per_page, "hits": found, "facets": counts, "terms": terms,

@@ -19,3 +19,4 @@
     if (first) { first.scrollIntoView({block: "center"}); }
   }
 })();
+
