@@ -124,18 +124,18 @@ def text_with_antiword(data: bytes, path: Path, name: str, fmt: str) -> Document
 def run_converter(command: list[str], cwd: str, name: str, program: str) -> bytes:
     """Run a converter in `cwd` and return its output; it and its children are killed when it
     outlasts CONVERT_SECONDS or when the worker's own time budget interrupts the wait."""
-    proc = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True,
-                            env={**os.environ, "HOME": cwd})
-    try:
-        out, err = proc.communicate(timeout=CONVERT_SECONDS)
-    except subprocess.TimeoutExpired:
-        _kill(proc)
-        raise ReportReadError(name, f"{program} took longer than {CONVERT_SECONDS:g} s "
-                                    "to read the Word file") from None
-    except BaseException:
-        _kill(proc)
-        raise
+    with subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, start_new_session=True,
+                          env={**os.environ, "HOME": cwd}) as proc:
+        try:
+            out, err = proc.communicate(timeout=CONVERT_SECONDS)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            raise ReportReadError(name, f"{program} took longer than {CONVERT_SECONDS:g} s "
+                                        "to read the Word file") from None
+        except BaseException:
+            _kill(proc)
+            raise
     if proc.returncode != 0:
         detail = err.decode("utf-8", errors="replace").strip().splitlines()
         raise ReportReadError(name, f"{program} could not read the Word file "
