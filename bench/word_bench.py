@@ -3,13 +3,15 @@
     .venv/bin/python bench/make_word.py --bench 50     # bench/out/word/{txt,docx,doc}/ (needs soffice)
     .venv/bin/python bench/word_bench.py               # reports/s per format, one process
     .venv/bin/python bench/word_bench.py --readers     # .docx body + tables: lxml walk vs python-docx
+    .venv/bin/python bench/word_bench.py --agreement   # records of .docx/.doc vs the .txt ones
 
 Reports/s is `extract_report` (reading through statistics) over the same N reports as ``.txt``,
 ``.docx`` and ``.doc``, best of a few rounds after a warm-up (the ``.doc`` round runs each file
 through LibreOffice, or antiword when LibreOffice is missing). `--readers` times reading the
 ``.docx`` files alone into text and cells, by `indexer.extract.word` (lxml over the XML) and by
 python-docx (its object model over the same XML, merged cells skipped the same way), and checks
-that both give the same text. Nothing here is a test.
+that both give the same text. `--agreement` counts the reports whose Word record has the text
+record's agency, year, section slugs and figures. Nothing here is a test.
 """
 
 from __future__ import annotations
@@ -63,12 +65,31 @@ def python_docx_text(path: Path) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def agreement(fmt: str) -> None:
+    """How many `fmt` records agree with the same report's text record, field by field."""
+    counts = dict.fromkeys(("agency", "year", "sections", "figures"), 0)
+    files = sorted((WORD / fmt).glob("*"))
+    for f in files:
+        word, text = extract_report(f), extract_report(next((WORD / "txt").glob(f.stem + ".*")))
+        counts["agency"] += word.agency == text.agency
+        counts["year"] += word.year == text.year
+        counts["sections"] += [s.slug for s in word.sections] == [s.slug for s in text.sections]
+        counts["figures"] += ({k: v.value for k, v in word.stats.items()}
+                              == {k: v.value for k, v in text.stats.items()})
+    print(f"{fmt:5} {len(files):4} files  " + "  ".join(f"{k} {v}" for k, v in counts.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--readers", action="store_true", help="lxml walk vs python-docx")
+    parser.add_argument("--agreement", action="store_true", help="Word records vs text records")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
+    if args.agreement:
+        for fmt in ("docx", "doc"):
+            agreement(fmt)
+        return
     if args.readers:
         files = sorted((WORD / "docx").glob("*.docx"))
         same = sum(read_docx_file(f.read_bytes(), f, f.name).text == python_docx_text(f)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import time
 import zipfile
 from pathlib import Path
@@ -24,7 +25,7 @@ from hypothesis import strategies as st
 from gongkai.cli import main
 from indexer.errors import ReportReadError
 from indexer.extract import legacy
-from indexer.extract.legacy import read_doc_file, run_converter, text_with_antiword
+from indexer.extract.legacy import read_doc_file, run_converter
 from indexer.extract.limits import MAX_UNZIPPED_BYTES, MAX_ZIP_ENTRIES
 from indexer.extract.reading import read_document
 from indexer.extract.report import extract_report
@@ -93,14 +94,21 @@ def test_a_text_report_in_word(name, report):
     assert figures(word)["proactive_published"] == 68
 
 
-def test_antiword_reads_the_text_without_tables(report):
-    """Without LibreOffice: antiword's text gives title, agency, year and sections; it wraps
-    long lines, which the pipeline joins as it joins a crawl's."""
-    path = FORMATS / "001_b8557501b183c911.doc"
-    doc = text_with_antiword(path.read_bytes(), path, path.name, "doc")
-    assert (doc.format, doc.tables) == ("doc", [])
-    assert doc.text.startswith("2017年湘桥区教育局政府信息公开年报\n")
-    assert "编制湘桥区教育局2017年度政府信息公开工作年度报告" in doc.text
+def test_without_libreoffice_antiword_reads_the_text(tmp_path, monkeypatch, report):
+    """A machine without LibreOffice (only antiword on the PATH): the text, the title from the
+    file's summary information, sections and prose figures; antiword drops the cells of the
+    2021 application table, so its figures are not read."""
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "antiword").symlink_to(shutil.which("antiword"))
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    text = extract_report(FORMATS / "001_b8557501b183c911.doc")
+    assert_same_record(text, report(TEXT_2017), same_text=False)
+    assert text.text.startswith("2017年湘桥区教育局政府信息公开年报\n")
+    tables = extract_report(FORMATS / "pingtan-87885.doc")
+    assert (tables.title, tables.agency, tables.year, tables.tables) == (
+        "平潭综合实验区2023年度政府信息公开工作年度报告", "平潭综合实验区", 2023, [])
+    assert "requests_received" not in tables.stats
+    assert read_document(FORMATS / "pingtan-87885.wps").format == "wps"
 
 
 def merged_table_docx(path: Path) -> None:

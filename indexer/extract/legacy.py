@@ -18,7 +18,8 @@ Reading one:
      parallel workers never share one, the profiles are reused across runs, and there are never
      more of them than conversions ever ran at once.
    * else antiword: text only. It drops the cells of complex tables and wraps long lines, so
-     sections and figures stated in prose are read, table figures mostly not.
+     sections and figures stated in prose are read, table figures mostly not; the title comes
+     from the file's summary information (olefile).
 
 LibreOffice and antiword are GPL programs; gongkai (MIT) only runs them as separate processes
 and links to neither. They are Debian packages (``make word-deps``), not Python dependencies.
@@ -43,7 +44,8 @@ import olefile
 from indexer.errors import ReportReadError
 from indexer.extract.document import Document
 from indexer.extract.limits import CONVERT_SECONDS
-from indexer.extract.word import OLE_MAGIC, PASSWORD, ZIP_MAGIC, docx_document, open_package
+from indexer.extract.word import (OLE_MAGIC, PASSWORD, ZIP_MAGIC, docx_document, open_package,
+                                  title_header)
 
 _FIB_ENCRYPTED = 0x0100        # fEncrypted, in the flags at offset 0x0A of the Word file header
 
@@ -63,7 +65,9 @@ def read_ole_word(data: bytes, path: Path, name: str) -> Document:
         return docx_document(open_package(convert_with_libreoffice(data, name), name),
                              path, name, fmt)
     if shutil.which("antiword"):
-        return text_with_antiword(data, path, name, fmt)
+        doc = text_with_antiword(data, path, name, fmt)
+        doc.header = title_header(ole_title(data))
+        return doc
     raise ReportReadError(name, "cannot read Word 97-2003 files here: install LibreOffice "
                                 "(libreoffice-writer-nogui) or antiword")
 
@@ -91,6 +95,19 @@ def check_ole_word(data: bytes, name: str) -> None:
         raise ReportReadError(name, "corrupt Word file (bad WordDocument header)")
     if int.from_bytes(header[10:12], "little") & _FIB_ENCRYPTED:
         raise ReportReadError(name, PASSWORD)
+
+
+def ole_title(data: bytes) -> str:
+    """The title in an OLE file's summary information (LibreOffice keeps it in the ``.docx``
+    it makes; antiword does not read it), decoded by the code page the file names."""
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            meta = ole.get_metadata()
+        codepage = (meta.codepage or 1252) & 0xFFFF
+        raw = meta.title or b""
+        return raw.decode("utf-16-le" if codepage == 1200 else f"cp{codepage}")
+    except (OSError, ValueError, LookupError, UnicodeDecodeError, TypeError):
+        return ""
 
 
 def convert_with_libreoffice(data: bytes, name: str) -> bytes:

@@ -232,10 +232,15 @@ def _cell_text(tc: etree._Element) -> str:
 
 
 def _header(package: zipfile.ZipFile, name: str) -> dict[str, str]:
-    """The title in ``docProps/core.xml`` when it names a report (templates leave titles such
-    as "Normal" or "Microsoft Word - 1.doc" that must not stand in for a missing one)."""
+    """The header a ``.docx`` carries: the title in ``docProps/core.xml``."""
     if "docProps/core.xml" not in package.namelist():
         return {}
     title = parse_part(package, "docProps/core.xml", name).find(_DC_TITLE)
-    text = _SPACE.sub(" ", title.text or "").strip() if title is not None else ""
+    return title_header(title.text or "" if title is not None else "")
+
+
+def title_header(title: str) -> dict[str, str]:
+    """A document property title as a header, when it names a report (templates leave titles
+    such as "Normal" or "Microsoft Word - 1.doc" that must not stand in for a missing one)."""
+    text = _SPACE.sub(" ", title).strip()
     return {"title": text} if any(cue in text for cue in ("报告", "年报")) else {}
