@@ -1,7 +1,7 @@
 """Make the Word test fixtures (tests/fixtures/formats/) and a Word corpus for bench/word_bench.py.
 
     .venv/bin/python bench/make_word.py                    # the fixtures (needs soffice)
-    .venv/bin/python bench/make_word.py --bench 50         # bench/out/word/{txt,docx,doc}/, 50 reports
+    .venv/bin/python bench/make_word.py --bench 50   # bench/out/word/{txt,docx,doc}/, 50 reports
 
 Real reports become Word files the way an agency's would be: the report alone (an HTML page's
 article container, or a text report's lines as paragraphs) is written as a small HTML file and
@@ -59,7 +59,7 @@ def article_html(path: Path) -> str:
 
 
 def convert(sources: list[Path], fmt: str, outdir: Path) -> None:
-    """LibreOffice saves each source in `outdir` as `fmt` (a private profile, so runs can overlap)."""
+    """LibreOffice saves each source in `outdir` as `fmt` (a private profile: runs can overlap)."""
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
                         "--convert-to", FILTERS[fmt], "--outdir", str(outdir),

@@ -1,9 +1,9 @@
-"""Benchmark: Word reports against the same reports as text, and the .docx reader against python-docx.
+"""Benchmark: Word reports against the same reports as text; the .docx reader against python-docx.
 
-    .venv/bin/python bench/make_word.py --bench 50     # bench/out/word/{txt,docx,doc}/ (needs soffice)
-    .venv/bin/python bench/word_bench.py               # reports/s per format, one process
-    .venv/bin/python bench/word_bench.py --readers     # .docx body + tables: lxml walk vs python-docx
-    .venv/bin/python bench/word_bench.py --agreement   # records of .docx/.doc vs the .txt ones
+    .venv/bin/python bench/make_word.py --bench 50    # bench/out/word/{txt,docx,doc}/ (soffice)
+    .venv/bin/python bench/word_bench.py              # reports/s per format, one process
+    .venv/bin/python bench/word_bench.py --readers    # .docx body + tables: lxml vs python-docx
+    .venv/bin/python bench/word_bench.py --agreement  # records of .docx/.doc vs the originals
 
 Reports/s is `extract_report` (reading through statistics) over the same N reports as ``.txt``,
 ``.docx`` and ``.doc``, best of a few rounds after a warm-up (the ``.doc`` round runs each file
@@ -97,14 +97,16 @@ def main() -> None:
         for name, work in (("lxml walk", lambda f: read_docx_file(f.read_bytes(), f, f.name)),
                            ("python-docx", python_docx_text)):
             per_s = best_rate(files, work, args.rounds)
-            print(f"{name:12} {len(files):4} files  {per_s:8.1f} files/s  {1000 / per_s:6.2f} ms/file")
+            print(f"{name:12} {len(files):4} files  {per_s:8.1f} files/s  "
+                  f"{1000 / per_s:6.2f} ms/file")
         print(f"same text from both: {same}/{len(files)}")
         return
     for fmt in ("txt", "docx", "doc"):
         files = sorted((WORD / fmt).glob("*"))
         rounds = 1 if fmt == "doc" else args.rounds
         per_s = best_rate(files, lambda f: extract_report(f), rounds)
-        print(f"{fmt:5} {len(files):4} files  {per_s:8.1f} reports/s  {1000 / per_s:7.2f} ms/report")
+        print(f"{fmt:5} {len(files):4} files  {per_s:8.1f} reports/s  "
+              f"{1000 / per_s:7.2f} ms/report")
 
 
 if __name__ == "__main__":

@@ -19,17 +19,17 @@ import docx
 import olefile
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gongkai.cli import main
 from indexer.errors import ReportReadError
 from indexer.extract import legacy
-from indexer.extract.legacy import read_doc_file, run_converter
+from indexer.extract.legacy import check_ole_word, read_doc_file, run_converter
 from indexer.extract.limits import MAX_UNZIPPED_BYTES, MAX_ZIP_ENTRIES
 from indexer.extract.reading import read_document
 from indexer.extract.report import extract_report
-from indexer.extract.word import PASSWORD
+from indexer.extract.word import PASSWORD, read_docx_file
 
 FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
 TABLES_2021 = "pingtan/pingtan-87885.html"        # 2021 format, the standard tables as HTML
@@ -151,7 +151,8 @@ def test_merged_cells_are_read_as_html_spans_are(tmp_path):
 CELL = st.text(st.sampled_from("政府信息公开 \u30000123456789申请件"), max_size=8)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(CELL, min_size=1, max_size=4), min_size=1, max_size=5),
        st.lists(CELL, max_size=3))
 def test_every_cell_span_holds_its_text(tmp_path, rows, paragraphs):
@@ -246,6 +247,41 @@ def test_corrupt_docx_files(tmp_path):
     broken = zip_file(tmp_path / "broken.docx", {"word/document.xml": b"<w:document><w:body>"})
     assert reason_for(broken).startswith("corrupt .docx (word/document.xml: ")
     assert reason_for(_write(tmp_path / "empty.docx", b"")) == "empty file"
+
+
+DOCX = (FORMATS / "pingtan-87885.docx").read_bytes()
+DOC = (FORMATS / "pingtan-87885.doc").read_bytes()
+DAMAGE = st.lists(st.tuples(st.integers(0, 1 << 20), st.integers(0, 255)), max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(DAMAGE, st.integers(9, len(DOCX)))
+@example([(33, 0)], len(DOCX))                 # a deflate stream broken: zlib's own error
+def test_a_damaged_docx_is_read_or_refused_with_a_reason(damage, length):
+    data = _damaged(DOCX, damage, length)
+    try:
+        doc = read_docx_file(data, Path("r.docx"), "r.docx")
+    except ReportReadError as exc:
+        assert exc.reason
+    else:
+        assert doc.format == "docx"
+
+
+@settings(max_examples=60, deadline=None)
+@given(DAMAGE, st.integers(9, len(DOC)))
+def test_a_damaged_doc_passes_the_ole_check_or_is_refused_with_a_reason(damage, length):
+    try:
+        check_ole_word(_damaged(DOC, damage, length), "r.doc")
+    except ReportReadError as exc:
+        assert exc.reason
+
+
+def _damaged(data: bytes, damage: list[tuple[int, int]], length: int) -> bytes:
+    """`data` cut to `length` bytes with some bytes overwritten (past the 8-byte signature)."""
+    out = bytearray(data[:length])
+    for at, value in damage:
+        out[8 + at % (len(out) - 8)] = value
+    return bytes(out)
 
 
 def test_a_stuck_converter_is_killed_with_its_children(tmp_path, monkeypatch):

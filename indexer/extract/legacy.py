@@ -3,10 +3,11 @@
 Reading one:
 
 1. The bytes must be an OLE compound file (``D0CF11E0A1B11AE1``); a ``.docx`` package under the
-   old name (sites often serve one so) is read as one. The compound file (olefile) must hold a ``WordDocument`` stream, the
-   Word 97-2003 binary format that WPS Office also writes in its ``.wps`` files; an
-   ``EncryptedPackage`` stream (a password-protected ``.docx``) or the encryption bit of the
-   Word file header is refused as password-protected before any program sees the file.
+   old name (sites often serve one so) is read as one. The compound file (olefile) must hold a
+   ``WordDocument`` stream, the Word 97-2003 binary format that WPS Office also writes in its
+   ``.wps`` files; an ``EncryptedPackage`` stream (a password-protected ``.docx``) or the
+   encryption bit of the Word file header is refused as password-protected before any program
+   sees the file.
 2. A helper program turns it into something readable, in a temporary directory, killed (with
    its children) after `limits.CONVERT_SECONDS`:
 
@@ -80,17 +81,17 @@ def check_ole_word(data: bytes, name: str) -> None:
         raise ReportReadError(name, "not a Word 97-2003 file (no OLE signature "
                                     f"D0CF11E0A1B11AE1; the file starts with {data[:8]!r})")
     try:
-        ole = olefile.OleFileIO(io.BytesIO(data))
-    except (OSError, ValueError, IndexError) as exc:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            encrypted = ole.exists("EncryptedPackage")
+            streams = ["/".join(s) for s in ole.listdir()]
+            header = ole.openstream("WordDocument").read(12) if "WordDocument" in streams else b""
+    except Exception as exc:  # olefile raises many types (OSError, struct.error…) on bad input
         raise ReportReadError(name, f"corrupt Word file (OLE structure: {exc})") from None
-    with ole:
-        if ole.exists("EncryptedPackage"):
-            raise ReportReadError(name, PASSWORD)
-        if not ole.exists("WordDocument"):
-            streams = ", ".join("/".join(s) for s in ole.listdir()[:5])
-            raise ReportReadError(name, "OLE file without a WordDocument stream (not a Word "
-                                        f"document; streams: {streams or 'none'})")
-        header = ole.openstream("WordDocument").read(12)
+    if encrypted:
+        raise ReportReadError(name, PASSWORD)
+    if "WordDocument" not in streams:
+        raise ReportReadError(name, "OLE file without a WordDocument stream (not a Word "
+                                    f"document; streams: {', '.join(streams[:5]) or 'none'})")
     if len(header) < 12 or header[:2] != b"\xec\xa5":
         raise ReportReadError(name, "corrupt Word file (bad WordDocument header)")
     if int.from_bytes(header[10:12], "little") & _FIB_ENCRYPTED:
@@ -106,7 +107,7 @@ def ole_title(data: bytes) -> str:
         codepage = (meta.codepage or 1252) & 0xFFFF
         raw = meta.title or b""
         return raw.decode("utf-16-le" if codepage == 1200 else f"cp{codepage}")
-    except (OSError, ValueError, LookupError, UnicodeDecodeError, TypeError):
+    except Exception:  # olefile on bad input, an unknown code page: no title, not an error
         return ""
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import olefile
@@ -67,7 +68,7 @@ def _ole_package_reason(data: bytes) -> str:
                 return PASSWORD
             if ole.exists("WordDocument"):
                 return "a Word 97-2003 file named .docx (rename it .doc to read it)"
-    except (OSError, ValueError, IndexError):
+    except Exception:  # olefile raises many types on bad input: then it is just corrupt
         pass
     return "corrupt .docx (an OLE compound file, not a zip package)"
 
@@ -139,7 +140,8 @@ def parse_part(package: zipfile.ZipFile, part: str, name: str) -> etree._Element
     try:
         with package.open(part) as stream:
             raw = stream.read(MAX_UNZIPPED_BYTES + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError,
+            NotImplementedError) as exc:
         raise ReportReadError(name, f"corrupt .docx ({part}: {exc})") from None
     try:
         return etree.fromstring(raw, _PARSER)
