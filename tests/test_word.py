@@ -244,6 +244,9 @@ def test_corrupt_docx_files(tmp_path):
         "corrupt .docx (not a zip package)"
     assert reason_for(zip_file(tmp_path / "other.docx", {"a.txt": b"x"})) == \
         "corrupt .docx (no word/document.xml: not a Word document)"
+    sheet = zip_file(tmp_path / "sheet.docx", {"word/document.xml": b"<worksheet/>"})
+    assert reason_for(sheet) == ("not a Word text document (its main part is worksheet; "
+                                 "Strict Open XML documents are not read)")
     broken = zip_file(tmp_path / "broken.docx", {"word/document.xml": b"<w:document><w:body>"})
     assert reason_for(broken).startswith("corrupt .docx (word/document.xml: ")
     assert reason_for(_write(tmp_path / "empty.docx", b"")) == "empty file"

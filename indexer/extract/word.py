@@ -54,7 +54,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 
 
 def read_docx_file(data: bytes, path: Path, name: str) -> Document:
-    """A ``.docx`` file's bytes as a Document (kind and format ``docx``)."""
+    """A ``.docx`` file's bytes as a Document (kind ``word``, format ``docx``)."""
     if data.startswith(OLE_MAGIC):
         raise ReportReadError(name, _ole_package_reason(data))
     return docx_document(open_package(data, name), path, name, "docx")
@@ -76,6 +76,9 @@ def _ole_package_reason(data: bytes) -> str:
 def docx_document(package: zipfile.ZipFile, path: Path, name: str, fmt: str) -> Document:
     """The Document of an opened, checked ``.docx`` package."""
     root = parse_part(package, main_part(package, name), name)
+    if root.tag != W + "document":
+        raise ReportReadError(name, f"not a Word text document (its main part is {root.tag}; "
+                                    "Strict Open XML documents are not read)")
     body = root.find(W + "body")
     if body is None:
         raise ReportReadError(name, "corrupt .docx (the document part has no body)")
