@@ -326,3 +326,26 @@ def test_index_takes_the_good_word_files_and_names_the_bad_ones(tmp_path):
     assert "  bomb.docx: zip package with 1001 entries (limit 1000)" in result.output
     assert "  fake.doc: not a Word 97-2003 file (no OLE signature" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_file_time_budget_ends_a_conversion_and_kills_libreoffice(tmp_path, monkeypatch):
+    """The worker's own budget (GONGKAI_FILE_SECONDS) interrupts the wait for LibreOffice:
+    the file is skipped with the budget's reason and no soffice process is left behind."""
+    root = tmp_path / "corpus"
+    root.mkdir()
+    _write(root / "slow.doc", DOC)
+    monkeypatch.setenv("GONGKAI_FILE_SECONDS", "0.5")
+    result = CliRunner().invoke(main, ["index", str(root), "--index-dir", str(tmp_path / "ix"),
+                                       "--silent"])
+    assert "  slow.doc: took longer than 0.5 s to read (limit GONGKAI_FILE_SECONDS=0.5)" \
+        in result.output
+    assert not [pid for pid in os.listdir("/proc") if pid.isdigit() and _converting(pid)]
+
+
+def _converting(pid: str) -> bool:
+    """Whether process `pid` is a LibreOffice converting in one of gongkai's temp folders."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return b"soffice" in command and b"gongkai-word-" in command and _alive(int(pid))
