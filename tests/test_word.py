@@ -201,6 +201,13 @@ def test_a_doc_that_is_not_an_ole_file(tmp_path):
     assert reason_for(path) == ("not a Word 97-2003 file (no OLE signature D0CF11E0A1B11AE1; "
                                 "the file starts with b'\\xe6\\xb1\\x9f\\xe5\\x8c\\x97\\xe5\\x8c'"
                                 ")")
+    for content, what in ((b"{\\rtf1\\ansi ...}", "RTF"),
+                          (b"MIME-Version: 1.0\r\nContent-Type: multipart/related",
+                           "a web archive (MHT)"),
+                          (b"<html><body>...</body></html>", "HTML or XML")):
+        path = _write(tmp_path / "saved.doc", content)
+        assert reason_for(path) == ("not a Word 97-2003 file (no OLE signature "
+                                    f"D0CF11E0A1B11AE1; it is {what})")
 
 
 def test_password_protected_files_are_refused_before_any_converter(tmp_path):

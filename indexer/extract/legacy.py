@@ -79,7 +79,7 @@ def check_ole_word(data: bytes, name: str) -> None:
         raise ReportReadError(name, "empty file")
     if not data.startswith(OLE_MAGIC):
         raise ReportReadError(name, "not a Word 97-2003 file (no OLE signature "
-                                    f"D0CF11E0A1B11AE1; the file starts with {data[:8]!r})")
+                                    f"D0CF11E0A1B11AE1; {_what_it_is(data)})")
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             encrypted = ole.exists("EncryptedPackage")
@@ -96,6 +96,19 @@ def check_ole_word(data: bytes, name: str) -> None:
         raise ReportReadError(name, "corrupt Word file (bad WordDocument header)")
     if int.from_bytes(header[10:12], "little") & _FIB_ENCRYPTED:
         raise ReportReadError(name, PASSWORD)
+
+
+def _what_it_is(data: bytes) -> str:
+    """What a file named .doc that is not one looks like (sites save RTF, web pages and web
+    archives under that name)."""
+    head = data.lstrip()[:200].lower()
+    if head.startswith(b"{\\rtf"):
+        return "it is RTF"
+    if b"mime-version" in head:
+        return "it is a web archive (MHT)"
+    if head.startswith(b"<"):
+        return "it is HTML or XML"
+    return f"the file starts with {data[:8]!r}"
 
 
 def ole_title(data: bytes) -> str:
