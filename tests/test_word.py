@@ -11,6 +11,7 @@ import io
 import os
 import re
 import shutil
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -109,6 +110,15 @@ def test_without_libreoffice_antiword_reads_the_text(tmp_path, monkeypatch, repo
         "平潭综合实验区2023年度政府信息公开工作年度报告", "平潭综合实验区", 2023, [])
     assert "requests_received" not in tables.stats
     assert read_document(FORMATS / "pingtan-87885.wps").format == "wps"
+
+
+def test_without_any_converter_or_temporary_folder_the_reason_says_so(tmp_path, monkeypatch):
+    path = FORMATS / "pingtan-87885.doc"
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    assert reason_for(path) == "cannot convert the Word file here (No such file or directory)"
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert reason_for(path) == ("cannot read Word 97-2003 files here: install LibreOffice "
+                                "(libreoffice-writer-nogui) or antiword")
 
 
 def merged_table_docx(path: Path) -> None:

@@ -62,13 +62,17 @@ def read_ole_word(data: bytes, path: Path, name: str) -> Document:
     """An OLE Word file as a Document, through LibreOffice when installed, else antiword."""
     check_ole_word(data, name)
     fmt = "wps" if path.suffix.lower() == ".wps" else "doc"
-    if shutil.which("soffice"):
-        return docx_document(open_package(convert_with_libreoffice(data, name), name),
-                             path, name, fmt)
-    if shutil.which("antiword"):
-        doc = text_with_antiword(data, path, name, fmt)
-        doc.header = title_header(ole_title(data))
-        return doc
+    try:
+        if shutil.which("soffice"):
+            return docx_document(open_package(convert_with_libreoffice(data, name), name),
+                                 path, name, fmt)
+        if shutil.which("antiword"):
+            doc = text_with_antiword(data, path, name, fmt)
+            doc.header = title_header(ole_title(data))
+            return doc
+    except OSError as exc:          # no temporary folder, disk full, the program unrunnable
+        raise ReportReadError(name, f"cannot convert the Word file here "
+                                    f"({exc.strerror or exc})") from None
     raise ReportReadError(name, "cannot read Word 97-2003 files here: install LibreOffice "
                                 "(libreoffice-writer-nogui) or antiword")
 
