@@ -153,6 +153,9 @@ def test_merged_cells_are_read_as_html_spans_are(tmp_path):
         ["一、本年新收政府信息公开申请数量", "5", "1", "0", "0", "0", "2", "8"],
         ["二、上年结转政府信息公开申请数量", "1", "0", "0", "0", "0", "0", "1"]]
     assert doc.text.split("\n")[4] == "一、本年新收政府信息公开申请数量\t5\t1\t0\t0\t0\t2\t8"
+    fixture = read_document(FORMATS / "merged-cells.docx")   # the plain encrypted.docx
+    assert [[c.text for c in r] for r in fixture.tables[0]] == [[c.text for c in r] for r in table]
+    assert fixture.header == {"title": "某区测试局2021年政府信息公开工作年度报告"}
     report = extract_report(path)
     assert figures(report) == {"requests_received": 8, "requests_carried_over": 1}
     assert report.stats["requests_received"].source == "html"
