@@ -42,13 +42,23 @@ $(AXE):
 	mkdir -p var/axe && cd var/axe && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && \
 	  tar xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js package/LICENSE
 
+# Word reports: LibreOffice converts .doc/.wps to .docx (tables kept); antiword is the text-only
+# fallback the tests also run. GPL programs, run as separate processes, never linked.
+.PHONY: word-deps
+word-deps:
+	@if ! command -v soffice >/dev/null 2>&1 || ! command -v antiword >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  echo "installing Debian's libreoffice-writer-nogui and antiword for Word reports"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-writer-nogui antiword >/dev/null; \
+	fi
+
 index: install
 	$(BIN)/gongkai index corpus --index-dir $(INDEX)
 
 serve: index
 	$(BIN)/gongkai serve --index-dir $(INDEX) --host $(HOST) --port $(PORT)
 
-test: install-test browser-deps sphinx-deps axe-deps
+test: install-test browser-deps sphinx-deps axe-deps word-deps
 	$(BIN)/python -m pytest -q
 
 bench: install

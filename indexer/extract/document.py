@@ -27,6 +27,7 @@ class Document:
     tables: list[list[list[TableCell]]] = field(default_factory=list)
     encoding: str = "utf-8"
     kind: str = "text"                          # text | crawl | html
+    format: str = "txt"
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:

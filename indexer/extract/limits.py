@@ -17,6 +17,17 @@ run as "skipped: <reason>"), and the run goes on.
 - `FILE_SECONDS` (60 s): the time budget of one file in an indexing worker
   (`indexer.indexing.workers`), settable by the environment variable `GONGKAI_FILE_SECONDS`; the
   real corpus takes about 10 ms a file, a 20 MB file a few seconds.
+- `MAX_ZIP_ENTRIES` (1,000) and `MAX_UNZIPPED_BYTES` (100 MB): a ``.docx`` is a zip package; a
+  Word report has 10-40 entries and unpacks to a few MB (images included; its text part is well
+  under 1 MB). Both are read from the zip directory before anything is unpacked, so a zip bomb
+  (a small file declaring gigabytes, or a million entries) is refused at once; the one part that
+  is unpacked is read within its declared size, which the zip module holds it to (and checks the
+  CRC of).
+- `CONVERT_SECONDS` (45 s): the time a helper program (LibreOffice, antiword) may take to turn a
+  legacy ``.doc``/``.wps`` into something readable, killed after it. Under `FILE_SECONDS`, so a
+  stuck converter leaves the worker time to record the skip; with a smaller
+  ``GONGKAI_FILE_SECONDS`` the worker's own budget ends the file first, and `subprocess.run`
+  kills the converter on the way out.
 """
 
 from __future__ import annotations
@@ -25,6 +36,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_HTML_DEPTH = 256
 FILE_SECONDS = 60.0
 FILE_SECONDS_ENV = "GONGKAI_FILE_SECONDS"
+MAX_ZIP_ENTRIES = 1000
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+CONVERT_SECONDS = 45.0
 
 
 def megabytes(n: int) -> str:

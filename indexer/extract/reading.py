@@ -23,8 +23,10 @@ from pathlib import Path
 from indexer.errors import ReportReadError
 from indexer.extract.document import HAN, Document, decode
 from indexer.extract.html import read_html_file
+from indexer.extract.legacy import read_doc_file
 from indexer.extract.limits import MAX_FILE_BYTES, megabytes
 from indexer.extract.plaintext import read_text_file
+from indexer.extract.word import read_docx_file
 
 __all__ = ["READERS", "SUFFIXES", "Document", "Reader", "decode", "read_document"]
 
@@ -36,6 +38,9 @@ READERS: dict[str, Reader] = {
     ".text": read_text_file,
     ".html": read_html_file,
     ".htm": read_html_file,
+    ".docx": read_docx_file,
+    ".doc": read_doc_file,
+    ".wps": read_doc_file,
 }
 SUFFIXES = frozenset(READERS)
 
