@@ -111,3 +111,83 @@ def test_putian_city_government_reports(name, figures):
     assert {k: f.value for k, f in r.stats.items()} == figures
     assert r.text[r.stats["requests_received"].start:r.stats["requests_received"].end] \
         .replace("\n", "") == f"{figures['requests_received']}件"
+
+
+# --- 1. title, agency and year from the body alone -----------------------------------------
+
+def meta_of(text: str, header: dict[str, str] | None = None):
+    from indexer.extract.clean import body_bounds
+    from indexer.extract.metadata import extract_metadata
+
+    start, end = body_bounds(text)
+    return extract_metadata(text[start:end], header or {})
+
+
+OPENING = "根据《中华人民共和国政府信息公开条例》要求，"
+BODY = "\n一、总体情况\n本单位做好政府信息公开工作。\n"
+
+
+@pytest.mark.parametrize("text, agency, year, title", [
+    (OPENING + "由甲县乙镇人民政府编制的2020年政府信息公开年度报告如下。" + BODY,
+     "甲县乙镇人民政府", 2020, "2020年政府信息公开年度报告"),
+    (OPENING + "现公布2021年甲市统计局政府信息公开工作年度报告。" + BODY,
+     "甲市统计局", 2021, "2021年甲市统计局政府信息公开工作年度报告"),
+    (OPENING + "现公布甲县丙镇人民政府2020年政府信息公开工作年度报告。" + BODY,
+     "甲县丙镇人民政府", 2020, "甲县丙镇人民政府2020年政府信息公开工作年度报告"),
+    ("本报告由甲县丁乡人民政府党政办公室编制。统计期限为2019年1月1日至2019年12月31日。" + BODY,
+     "甲县丁乡人民政府", 2019, None),
+    (OPENING + "甲县戊镇政府编制2020年政府信息公开年度报告。" + BODY,
+     "甲县戊镇政府", 2020, "2020年政府信息公开年度报告"),
+])
+def test_agency_and_year_from_a_sentence(text, agency, year, title):
+    meta = meta_of(text)
+    assert (meta.agency, meta.year, meta.title) == (agency, year, title)
+
+
+def test_closing_signature_with_a_date_line():
+    for date in ("2020年1月15日", "二〇二〇年一月十五日"):
+        text = "本年度政府信息公开工作报告如下。" + BODY + "\n甲市乙区水利局\n" + date + "\n"
+        assert meta_of(text).agency == "甲市乙区水利局"
+
+
+def test_a_date_with_lost_digits_is_not_a_date_line():
+    from indexer.extract.metadata_body import DATE_LINE
+
+    assert DATE_LINE.match("2020年1月15日") and DATE_LINE.match("二〇二〇年一月十五日")
+    assert not DATE_LINE.match("201911日") and not DATE_LINE.match("2019年13月1日")
+
+
+def test_title_over_two_lines():
+    meta = meta_of("甲省乙市丙县丁镇人民政府\n2020年政府信息公开工作年度报告\n" + OPENING + BODY)
+    assert (meta.title, meta.agency, meta.year) == (
+        "甲省乙市丙县丁镇人民政府2020年政府信息公开工作年度报告", "甲省乙市丙县丁镇人民政府", 2020)
+
+
+def test_report_wrapped_in_a_notice():
+    text = ("甲县人民政府办公室关于印发甲县乙镇人民政府2019年政府信息公开工作年度报告的通知\n"
+            "各乡镇人民政府，县直各单位：\n现将报告印发给你们，请遵照执行。\n甲县人民政府办公室\n"
+            "2020年3月1日\n甲县乙镇人民政府2019年政府信息公开工作年度报告\n" + OPENING + BODY)
+    meta = meta_of(text)
+    assert (meta.title, meta.agency, meta.year) == (
+        "甲县乙镇人民政府2019年政府信息公开工作年度报告", "甲县乙镇人民政府", 2019)
+
+
+def test_document_number_and_signer_lines_are_not_the_title():
+    text = ("甲统〔2021〕3号\n签发人：张三\n甲市统计局2020年政府信息公开工作年度报告\n" + OPENING + BODY)
+    meta = meta_of(text)
+    assert (meta.title, meta.agency, meta.year) == (
+        "甲市统计局2020年政府信息公开工作年度报告", "甲市统计局", 2020)
+
+
+def test_page_chrome_above_the_title():
+    text = ("用微信扫描二维码分享\n字号 大 中 小\n打印本页\n关闭窗口\n"
+            "甲市乙区教育局2020年政府信息公开工作年度报告\n" + OPENING + BODY)
+    meta = meta_of(text)
+    assert (meta.title, meta.agency) == ("甲市乙区教育局2020年政府信息公开工作年度报告", "甲市乙区教育局")
+
+
+def test_publisher_naming_a_web_site_is_not_the_agency():
+    text = OPENING + "由甲市乙区卫生健康局编制本报告。" + BODY
+    for site in ("甲市人民政府网站", "甲市政府门户网站"):
+        meta = meta_of(text, {"title": "政府信息公开工作年度报告", "publisher": site})
+        assert meta.agency == "甲市乙区卫生健康局"

@@ -16,6 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from indexer.extract.folded import fold_han
+from indexer.extract.metadata_body import Statement, notice_title_span, signature_lines, skip_lines, \
+    statement_of
+
 
 @dataclass
 class Metadata:
@@ -29,7 +33,7 @@ class Metadata:
 
 
 AGENCY_SUFFIXES = (
-    "人民政府", "政府", "委员会", "管委会", "管理委员会", "办公室", "办公厅", "实验区", "开发区", "新区",
+    "大学", "学校", "公司", "集团", "海关", "人民政府", "政府", "委员会", "管委会", "管理委员会", "办公室", "办公厅", "实验区", "开发区", "新区",
     "领导小组", "中心", "局", "委", "厅", "院", "所", "站", "队", "办", "署", "会", "处", "部", "社", "馆",
 )
 _PLACE_END = re.compile(r"(?:省|自治区|市|州|盟|县|旗|区)$")
@@ -44,7 +48,7 @@ _PERIOD = re.compile(r"(?:统计|时限|期限|时间|数据)[^。]{0,30}?(20[0-
 _OPENING_YEAR = re.compile(r"(20[0-4]\d)年度?(?:[^。]{0,12})(?:政府信息公开|信息公开|政务公开)(?:工作)?(?:年度)?"
                            r"(?:报告|年报)")
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
-_NOT_AGENCY = re.compile(r"[。，；：:、《》“”\"]|^(?:我|本|该|全|各|市府办$)")
+_NOT_AGENCY = re.compile(r"[。，,；;：:、《》“”\"]|网站|门户|^(?:我|本|该|全|各|市府办$)")
 
 
 def squash(text: str) -> str:
@@ -53,24 +57,57 @@ def squash(text: str) -> str:
 
 
 def extract_metadata(text: str, header: dict[str, str]) -> Metadata:
-    """Metadata of a report body and its crawl header."""
-    body_title = body_title_of(text)
-    header_title = squash(header.get("title") or "") or None
-    title = body_title or header_title
+    """Metadata of a report body and its crawl header.
+
+    Rules read the text with traditional characters folded (`extract.folded`); the title keeps
+    the characters as printed, the agency is the folded (simplified) name, the facet value that
+    groups an agency's reports whatever script they were printed in."""
+    folded = fold_han(text)
+    start = skip_lines(folded)
+    printed_title, body_title = _body_title(text[start:], folded[start:])
+    printed_header = squash(header.get("title") or "") or None
+    header_title = fold_han(printed_header) if printed_header else None
+    flat = squash(folded[start:start + 1500])
+    said = statement_of(flat)
+    title = printed_title or printed_header
     if body_title and header_title and header_title.endswith(body_title):
-        title = header_title    # the body dropped the agency line: "2008\n年政府信息公开…"
-    agency = agency_of(text, body_title, header_title, header.get("publisher"))
-    year = year_of(text, body_title, header_title)
+        title = printed_header  # the body dropped the agency line: "2008\n年政府信息公开…"
+    if title is None and said and said.title:
+        title = squash(text[start:start + 1500])[said.start:said.end]
+    agency = agency_of(folded, body_title, header_title, header.get("publisher"), said)
+    year = year_of(folded, body_title, header_title) or (said.year if said else None)
+    if year is None:
+        year = _late_year(folded)
     return Metadata(title, agency, year, published_of(header), _url_of(header))
+
+
+def _body_title(text: str, folded: str) -> tuple[str | None, str | None]:
+    """(title as printed, title folded) of the title block at the top of the body."""
+    span = body_title_span(folded)
+    if span is None:
+        return None, None
+    return squash(text[:600])[span[0]:span[1]], squash(folded[:600])[span[0]:span[1]]
 
 
 def body_title_of(text: str) -> str | None:
     """The title block at the top of the body, whitespace removed, or None."""
+    span = body_title_span(text)
+    return squash(text[:600])[span[0]:span[1]] if span else None
+
+
+def body_title_span(text: str) -> tuple[int, int] | None:
+    """Where the title block is in the squashed first 600 characters, or None.
+
+    A notice wrapping the report ("关于印发…年度报告的通知") gives the report's own title."""
     head = squash(text[:600])
+    notice = notice_title_span(head)
+    if notice:
+        return notice
+    offset = 0
     number = _DOC_NUMBER.match(head)
     if number:
-        head = head[number.end():]
-    match = _TITLE.match(head)
+        offset = number.end()
+    match = _TITLE.match(head, offset)
     if not match:
         return None
     title = match.group("title")
@@ -78,7 +115,7 @@ def body_title_of(text: str) -> str | None:
     following = head[match.end():match.end() + 1]
     if not re.search(r"\d{4}", title) or following in set("，。、；：,;:是的予"):
         return None
-    return title
+    return match.span("title")
 
 
 def year_of(text: str, body_title: str | None, header_title: str | None) -> int | None:
@@ -94,6 +131,12 @@ def year_of(text: str, body_title: str | None, header_title: str | None) -> int 
         if match:
             return int(match.group(1))
     return None
+
+
+def _late_year(text: str) -> int | None:
+    """The year of a report title quoted anywhere in the body ("…2020年度政府信息公开工作报告")."""
+    match = _OPENING_YEAR.search(squash(text))
+    return int(match.group(1)) if match else None
 
 
 def title_agency(title: str | None) -> str | None:
@@ -122,9 +165,14 @@ def is_agency(name: str | None) -> bool:
 
 
 def agency_of(text: str, body_title: str | None, header_title: str | None,
-              publisher: str | None) -> str | None:
-    """The agency as the report names itself, in its fullest form."""
+              publisher: str | None, said: Statement | None = None) -> str | None:
+    """The agency as the report names itself, in its fullest form.
+
+    Order: the title's agency; a sentence of the body naming it; the header's 发布机构 (never a
+    web site's name: "XX市人民政府网站"); a line of its own at the top; the closing signature."""
     base = title_agency(body_title) or title_agency(header_title)
+    if base is None and said and is_agency(said.agency):
+        base = said.agency
     if base is None:
         publisher = squash(re.sub(r"^[A-Za-z0-9]+-", "", publisher or ""))
         base = publisher if is_agency(publisher) else None
@@ -141,9 +189,9 @@ def agency_of(text: str, body_title: str | None, header_title: str | None,
 
 
 def _own_lines(text: str) -> list[str]:
-    """Short lines near the top and in the signature, whitespace removed."""
-    raw = text.split("\n")
-    return [line for line in _first_lines(raw, 6) + _first_lines(raw[::-1], 15)[::-1]
+    """Short lines near the top and in the signature (a closing date line dropped)."""
+    raw = text[skip_lines(text):].split("\n")
+    return [line for line in _first_lines(raw, 6) + signature_lines(raw)[::-1]
             if len(line) <= 30]
 
 

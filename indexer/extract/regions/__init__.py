@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from indexer.extract.folded import fold_han
 from indexer.extract.regions.divisions import (
     Unit,
     city_code_of,
@@ -45,8 +46,9 @@ _BODY_WINDOW = 3000     # the title, the opening and the contact line; later tex
 
 def resolve_region(agency: str | None, text: str, header: dict[str, str]) -> Region:
     """The agency's region from GB/T 2260 codes and evidence in the text."""
-    title = header.get("title") or ""
-    body = re.sub(r"\s+", "", text[:_BODY_WINDOW])
+    title = fold_han(header.get("title") or "")
+    body = re.sub(r"\s+", "", fold_han(text[:_BODY_WINDOW]))
+    agency = fold_han(agency) if agency else agency
     for source, where in ((agency, "agency"), (title, "title"), (body[:300], "body")):
         if not source:
             continue

@@ -1,0 +1,105 @@
+"""What a report body says about itself when it has no title line and no crawl header.
+
+Reports copied out of a page, a PDF or a Word file often lose the title; the agency and the year
+are then in the text itself. Rules, on text with traditional characters folded:
+
+- a sentence naming the report: "由<机关>编制的<年>年政府信息公开年度报告",
+  "现公布<年>年<机关>政府信息公开工作年度报告" / "现公布<机关><年>年…", "本报告由<机关>…编制",
+  "由<机关>编制本报告", "<机关>编制<年>年政府信息公开年度报告";
+- a notice wrapping the report ("…关于印发<机关><年>年政府信息公开工作年度报告的通知"): the report's
+  own title is the one inside, never the notice's agency;
+- the closing signature: an agency line at the end, optionally followed by a date line
+  (2020年1月15日, 二〇二〇年一月十五日); a date whose digits a crawler lost ("201911日") is no date;
+- lines at the top that are not the report: a 文号/签发人/索引号 line, page chrome
+  ("用微信扫描二维码分享", "字号 大 中 小", "打印本页", "关闭窗口").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NAME = r"[^，,。；;：:、《》“”\"（）()\s]"
+_REPORT = r"(?:政府|政务|资讯)?(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报)"
+_YEAR_RE = r"(?P<year>(?:19|20)\d\d)年度?"
+# Sentences that name the report: (agency, year) from the groups, the report title from `title`.
+_STATEMENTS = [
+    re.compile(rf"由(?P<agency>{_NAME}{{2,30}}?)(?:负责)?编制(?:的?(?P<title>{_YEAR_RE}{_REPORT})"
+               rf"|(?:本|此|该)(?:年度)?(?:报告|年报))"),
+    re.compile(rf"现(?:将|予)?(?:公布|发布|印发)(?P<title>{_YEAR_RE}(?P<agency>{_NAME}{{2,30}}?){_REPORT})"),
+    re.compile(rf"现(?:将|予)?(?:公布|发布|印发)(?P<title>(?P<agency>{_NAME}{{2,30}}?){_YEAR_RE}{_REPORT})"),
+    re.compile(rf"(?:本|该)(?:年度)?(?:报告|年报)[^。]{{0,40}}?由(?P<agency>{_NAME}{{2,30}}?)"
+               rf"(?:负责|组织|汇总|牵头)?(?:编制|编写|制作|起草)"),
+    re.compile(rf"(?:^|[，,。；;])(?P<agency>{_NAME}{{2,30}}?)(?:编制|形成)(?:了)?(?P<title>{_YEAR_RE}"
+               rf"{_NAME}{{0,12}}?{_REPORT})"),
+]
+_NOTICE = re.compile(rf"^{_NAME}{{0,40}}?关于(?:印发|公布|发布|公开)《?(?P<title>{_NAME}{{2,50}}?{_REPORT})》?的通知")
+# An internal office that compiles a township's report on its behalf.
+_COMPILING_OFFICE = re.compile(r"(?<=人民政府)(?:党政办公室|党政办|办公室)$|(?<=政府)党政办公室$")
+
+_CN_NUM = "〇零一二三四五六七八九十"
+DATE_LINE = re.compile(rf"^(?:(?:19|20)\d\d年(?:1[0-2]|0?[1-9])月(?:3[01]|[12]\d|0?[1-9])日"
+                       rf"|[{_CN_NUM}]{{4}}年[{_CN_NUM}]{{1,2}}月[{_CN_NUM}]{{1,3}}日)$")
+# Lines above a report that are not part of it.
+_SKIP_LINE = re.compile(
+    r"^(?:(?:文号|发文字号|签发人|索引号|发布机构|发布日期|成文日期|主题分类|信息来源|来源|发布时间)[：:].*"
+    r"|[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d+号"
+    r"|用微信扫描二维码分享|扫一扫在手机打开当前页|分享到[：:]?.*|字号[：:]?[大中小]{3}|打印本页|关闭窗口"
+    r"|【?打印】?|【?关闭】?|\|)$")
+
+
+@dataclass
+class Statement:
+    """What a sentence of the body says: the agency, the year, the report's title as written."""
+
+    agency: str | None
+    year: int | None
+    title: str | None
+    start: int          # where the title (or the sentence) starts in the squashed text
+    end: int
+
+
+def statement_of(flat: str) -> Statement | None:
+    """The first sentence naming the report's agency or year in `flat` (squashed, folded text)."""
+    found = []
+    for pattern in _STATEMENTS:
+        match = pattern.search(flat)
+        if match:
+            found.append(match)
+    if not found:
+        return None
+    match = min(found, key=lambda m: m.start())
+    groups = match.groupdict()
+    agency = _COMPILING_OFFICE.sub("", groups["agency"]) if groups.get("agency") else None
+    year = int(groups["year"]) if groups.get("year") else None
+    if groups.get("title"):
+        return Statement(agency, year, groups["title"], match.start("title"), match.end("title"))
+    return Statement(agency, year, None, match.start(), match.end())
+
+
+def notice_title_span(flat: str) -> tuple[int, int] | None:
+    """The span of the report's own title when `flat` opens with a notice that wraps it (a notice
+    only cited in the text is not a wrapper)."""
+    match = _NOTICE.match(flat)
+    return match.span("title") if match else None
+
+
+def skip_lines(text: str) -> int:
+    """Offset of the first line that is not a 文号/签发人 line or page chrome."""
+    pos = 0
+    for line in text.split("\n"):
+        squashed = re.sub(r"\s+", "", line)
+        if squashed and not _SKIP_LINE.match(squashed):
+            break
+        pos += len(line) + 1
+        if pos > 2000:
+            return 0
+    return min(pos, len(text))
+
+
+def signature_lines(lines: list[str]) -> list[str]:
+    """The closing lines (squashed, last first) with a trailing date line dropped."""
+    tail = [line for line in (re.sub(r"\s+", "", x) for x in reversed(lines)) if line][:15]
+    if tail and DATE_LINE.match(tail[0]):
+        tail = tail[1:]
+    return tail
