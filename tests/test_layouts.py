@@ -191,3 +191,48 @@ def test_publisher_naming_a_web_site_is_not_the_agency():
     for site in ("甲市人民政府网站", "甲市政府门户网站"):
         meta = meta_of(text, {"title": "政府信息公开工作年度报告", "publisher": site})
         assert meta.agency == "甲市乙区卫生健康局"
+
+
+# --- 2. traditional characters -----------------------------------------------------------------
+
+TRADITIONAL = (
+    "廣州市統計局2020年政府資訊公開工作年度報告\n"
+    "本報告依據《政府資訊公開條例》編製。\n"
+    "一、總體情況\n本機關持續推進資訊公開工作。\n"
+    "二、主動公開政府資訊情況\n全年主動公開政府資訊\n35\n條。\n"
+    "三、收到和處理政府資訊公開申請情況\n全年共受理政府資訊公開申請\n12\n件。\n"
+    "四、政府資訊公開行政復議、行政訴訟情況\n本機關被申請行政復議\n1\n件。\n"
+)
+
+
+def test_traditional_report_is_read_as_a_report(tmp_path):
+    path = tmp_path / "trad.txt"
+    path.write_text(TRADITIONAL, encoding="utf-8")
+    r = extract_report(path, tmp_path)
+    assert r.text == TRADITIONAL.rstrip()                      # the record keeps the characters
+    assert r.title == "廣州市統計局2020年政府資訊公開工作年度報告"  # as printed
+    assert r.agency == "广州市统计局"                          # the facet value, folded
+    assert r.year == 2020
+    assert (r.region.province, r.region.city, r.region.adcode) == ("广东省", "广州市", "440100")
+    assert [s.slug for s in r.sections] == ["preamble", "overview", "proactive", "requests", "appeals"]
+    assert r.sections[3].heading == "三、收到和處理政府資訊公開申請情況"
+    values = {k: f.value for k, f in r.stats.items()}
+    assert values == {"proactive_published": 35, "requests_received": 12, "reconsiderations": 1}
+    fig = r.stats["requests_received"]
+    assert r.text[fig.start:fig.end] == "12\n件"                # offsets into the original
+
+
+def test_traditional_text_without_the_simplified_cue_is_not_refused(tmp_path):
+    from indexer.extract.reading import read_document
+
+    path = tmp_path / "t.txt"
+    path.write_text("二〇二一年度資訊公開報告\n本年度無申請。\n", encoding="utf-8")
+    assert read_document(path).text.startswith("二〇二一年度資訊公開報告")
+
+
+def test_simplified_text_is_never_folded():
+    from indexer.extract.folded import fold_han, is_traditional
+
+    text = "乾安县教育局2020年政府信息公开工作年度报告"
+    assert not is_traditional(text) and fold_han(text) == text
+    assert fold_han("乾", like=TRADITIONAL) == "干"            # folded only with a traditional text

@@ -40,12 +40,14 @@ _PLACE_END = re.compile(r"(?:省|自治区|市|州|盟|县|旗|区)$")
 _PLACE_PREFIX = re.compile(r"(?:[\u4e00-\u9fff]{1,7}(?:省|自治区|市|州|盟|县|旗|区))+")
 _SPACE = re.compile(r"\s+")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d+号")
+# 资讯公开: the Taiwan term (政府資訊公開), as folded from traditional characters.
+_DISCLOSURE = r"(?:政府信息公开|政府资讯公开|信息公开|政务公开|资讯公开)"
 _TITLE = re.compile(
-    r"^(?P<title>[^。，；！？《》（）()：:、,;]{2,60}?(?:信息公开|政务公开)"
+    r"^(?P<title>[^。，；！？《》（）()：:、,;]{2,60}?(?:信息公开|政务公开|资讯公开)"
     r"[^。，；《》（）()：:、,;]{0,16}?(?:年度报告提纲|年度报告|工作报告|报告提纲|年报|报告|总结))")
 _YEAR = re.compile(r"(20[0-4]\d|19[89]\d)年")
 _PERIOD = re.compile(r"(?:统计|时限|期限|时间|数据)[^。]{0,30}?(20[0-4]\d)年(?:度|1月1日|01月01日)")
-_OPENING_YEAR = re.compile(r"(20[0-4]\d)年度?(?:[^。]{0,12})(?:政府信息公开|信息公开|政务公开)(?:工作)?(?:年度)?"
+_OPENING_YEAR = re.compile(r"(20[0-4]\d)年度?(?:[^。]{0,12})" + _DISCLOSURE + r"(?:工作)?(?:年度)?"
                            r"(?:报告|年报)")
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 _NOT_AGENCY = re.compile(r"[。，,；;：:、《》“”\"]|网站|门户|^(?:我|本|该|全|各|市府办$)")
@@ -66,7 +68,7 @@ def extract_metadata(text: str, header: dict[str, str]) -> Metadata:
     start = skip_lines(folded)
     printed_title, body_title = _body_title(text[start:], folded[start:])
     printed_header = squash(header.get("title") or "") or None
-    header_title = fold_han(printed_header) if printed_header else None
+    header_title = fold_han(printed_header, like=text) if printed_header else None
     flat = squash(folded[start:start + 1500])
     said = statement_of(flat)
     title = printed_title or printed_header
@@ -143,10 +145,9 @@ def title_agency(title: str | None) -> str | None:
     """The agency a title names: before its year, or between year and 政府信息公开."""
     if not title:
         return None
-    match = re.match(r"^(?P<before>.*?)(?:(?:19|20)\d\d年度?|年度)(?P<after>.*?)(?:政府信息公开|信息公开|政务公开)",
-                     title)
+    match = re.match(r"^(?P<before>.*?)(?:(?:19|20)\d\d年度?|年度)(?P<after>.*?)" + _DISCLOSURE, title)
     if not match:
-        match = re.match(r"^(?P<before>.*?)(?P<after>)(?:政府信息公开|信息公开|政务公开)", title)
+        match = re.match(r"^(?P<before>.*?)(?P<after>)" + _DISCLOSURE, title)
         if not match:
             return None
     name = match.group("before") or match.group("after")

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 _NAME = r"[^，,。；;：:、《》“”\"（）()\s]"
-_REPORT = r"(?:政府|政务|资讯)?(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报)"
+_REPORT = r"(?:政府|政务)?(?:信息公开|政务公开|资讯公开)(?:工作)?(?:年度)?(?:报告|年报)"
 _YEAR_RE = r"(?P<year>(?:19|20)\d\d)年度?"
 # Sentences that name the report: (agency, year) from the groups, the report title from `title`.
 _STATEMENTS = [

@@ -73,7 +73,7 @@ def check_is_report(doc: Document, name: str) -> None:
         raise ReportReadError(name, "no Chinese text in the body (not a report)")
     from indexer.extract.folded import fold_han
 
-    text, title = fold_han(doc.text), fold_han(doc.header.get("title", ""))
+    text, title = fold_han(doc.text), fold_han(doc.header.get("title", ""), like=doc.text)
     if not any(cue in text or cue in title for cue in _REPORT_CUES):
         raise ReportReadError(name, "not a government information disclosure report "
                                     "(no 信息公开/年度报告 in the text)")

@@ -46,9 +46,8 @@ _BODY_WINDOW = 3000     # the title, the opening and the contact line; later tex
 
 def resolve_region(agency: str | None, text: str, header: dict[str, str]) -> Region:
     """The agency's region from GB/T 2260 codes and evidence in the text."""
-    title = fold_han(header.get("title") or "")
-    body = re.sub(r"\s+", "", fold_han(text[:_BODY_WINDOW]))
-    agency = fold_han(agency) if agency else agency
+    title = fold_han(header.get("title") or "", like=text)
+    body = re.sub(r"\s+", "", fold_han(text[:_BODY_WINDOW], like=text))
     for source, where in ((agency, "agency"), (title, "title"), (body[:300], "body")):
         if not source:
             continue
