@@ -236,3 +236,80 @@ def test_simplified_text_is_never_folded():
     text = "乾安县教育局2020年政府信息公开工作年度报告"
     assert not is_traditional(text) and fold_han(text) == text
     assert fold_han("乾", like=TRADITIONAL) == "干"            # folded only with a traditional text
+
+
+# --- 3. every kind of reporting unit ----------------------------------------------------------
+
+UNIT_BODY = "\n根据《中华人民共和国政府信息公开条例》要求编制本报告。\n一、总体情况\n做好工作。\n"
+
+
+def unit_of(text: str) -> tuple:
+    from indexer.extract.regions import resolve_region
+
+    meta = meta_of(text)
+    region = resolve_region(meta.agency, text, {})
+    return meta.agency, meta.year, region.province, region.city, region.county, region.adcode
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("荔城区黄石镇人民政府2020年政府信息公开工作年度报告" + UNIT_BODY,
+     ("荔城区黄石镇人民政府", 2020, "福建省", "莆田市", "荔城区", "350304")),
+    # the township's own name looks like a city (黄石市): the county named with it decides
+    ("黄石镇人民政府2020年政府信息公开工作年度报告" + UNIT_BODY + "联系地址：荔城区黄石镇府前路1号。\n",
+     ("黄石镇人民政府", 2020, "福建省", "莆田市", "荔城区", "350304")),
+    ("两城镇2020年政府信息公开工作年度报告" + UNIT_BODY + "地址：微山县两城镇府前路1号。\n",
+     ("两城镇人民政府", 2020, "山东省", "济宁市", "微山县", "370826")),
+    ("城厢区龙桥街道2020年政府信息公开工作年度报告" + UNIT_BODY,
+     ("城厢区龙桥街道办事处", 2020, "福建省", "莆田市", "城厢区", "350302")),
+    ("苏州高新技术产业开发区管委会2020年政府信息公开工作年度报告" + UNIT_BODY,
+     ("苏州高新技术产业开发区管委会", 2020, "江苏省", "苏州市", None, "320500")),
+    ("泉州经济技术开发区管理委员会2021年政府信息公开工作年度报告" + UNIT_BODY,
+     ("泉州经济技术开发区管理委员会", 2021, "福建省", "泉州市", None, "350500")),
+    ("宁德市人民政府办公室2020年政府信息公开工作年度报告" + UNIT_BODY,
+     ("宁德市人民政府办公室", 2020, "福建省", "宁德市", None, "350900")),
+    ("福建省教育厅2020年政府信息公开工作年度报告" + UNIT_BODY,
+     ("福建省教育厅", 2020, "福建省", None, None, "350000")),
+    ("国家统计局福建调查总队2020年政府信息公开工作年度报告" + UNIT_BODY,
+     ("国家统计局福建调查总队", 2020, "福建省", None, None, "350000")),
+    ("国家税务总局浙江省税务局2020年政府信息公开工作年度报告" + UNIT_BODY,
+     ("国家税务总局浙江省税务局", 2020, "浙江省", None, None, "330000")),
+    ("福州海关2020年政府信息公开工作年度报告" + UNIT_BODY,
+     ("福州海关", 2020, "福建省", "福州市", None, "350100")),
+    ("厦门大学2019—2020学年信息公开年度报告" + UNIT_BODY,
+     ("厦门大学", 2019, "福建省", "厦门市", None, "350200")),
+    ("温州市中心医院2020年信息公开工作年度报告" + UNIT_BODY,
+     ("温州市中心医院", 2020, "浙江省", "温州市", None, "330300")),
+    ("国网福建省电力有限公司2020年信息公开工作年度报告" + UNIT_BODY,
+     ("国网福建省电力有限公司", 2020, "福建省", None, None, "350000")),
+])
+def test_every_kind_of_unit_gets_agency_year_and_region(text, expected):
+    assert unit_of(text) == expected
+
+
+def test_township_name_is_never_read_as_a_place():
+    from indexer.extract.regions.townships import township_of
+
+    assert township_of("莆田市荔城区黄石镇人民政府") == ("莆田市荔城区", "黄石镇")
+    assert township_of("龙桥街道办事处") == ("", "龙桥街道")
+    assert township_of("莆田市住房和城乡建设局") is None
+    assert township_of("镇江市人民政府") is None
+
+
+UNIVERSITY = (
+    "甲大学2020-2021学年信息公开工作年度报告\n根据《高等学校信息公开办法》编制本报告。\n"
+    "一、概述\n学校重视信息公开。\n二、主动公开情况\n按清单公开信息。\n"
+    "三、信息公开的方式和途径\n通过学校网站公开。\n"
+    "四、依申请公开和不予公开情况\n全年收到信息公开申请3件。\n"
+    "五、对信息公开的评议情况\n师生评议良好。\n"
+    "六、因学校信息公开工作受到举报、复议、诉讼的情况\n本学年未发生行政复议。\n"
+    "七、信息公开工作存在的主要问题及改进情况\n公开内容有待丰富。\n"
+    "八、其他需要报告的事项\n无。\n"
+)
+
+
+def test_university_report_sections_map_to_canonical_slugs():
+    r = report_of(UNIVERSITY)
+    assert [s.slug for s in r.sections] == ["preamble", "overview", "proactive", "proactive", "requests",
+                                            "other", "appeals", "problems", "other"]
+    assert r.stats["requests_received"].value == 3
+    assert r.stats["reconsiderations"].value == 0

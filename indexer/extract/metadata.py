@@ -36,7 +36,7 @@ AGENCY_SUFFIXES = (
     "大学", "学校", "公司", "集团", "海关", "人民政府", "政府", "委员会", "管委会", "管理委员会", "办公室", "办公厅", "实验区", "开发区", "新区",
     "领导小组", "中心", "局", "委", "厅", "院", "所", "站", "队", "办", "署", "会", "处", "部", "社", "馆",
 )
-_PLACE_END = re.compile(r"(?:省|自治区|市|州|盟|县|旗|区)$")
+_PLACE_END = re.compile(r"(?:省|自治区|市|州|盟|县|旗|区|镇|乡)$")
 _PLACE_PREFIX = re.compile(r"(?:[\u4e00-\u9fff]{1,7}(?:省|自治区|市|州|盟|县|旗|区))+")
 _SPACE = re.compile(r"\s+")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d+号")
@@ -45,7 +45,8 @@ _DISCLOSURE = r"(?:政府信息公开|政府资讯公开|信息公开|政务公�
 _TITLE = re.compile(
     r"^(?P<title>[^。，；！？《》（）()：:、,;]{2,60}?(?:信息公开|政务公开|资讯公开)"
     r"[^。，；《》（）()：:、,;]{0,16}?(?:年度报告提纲|年度报告|工作报告|报告提纲|年报|报告|总结))")
-_YEAR = re.compile(r"(20[0-4]\d|19[89]\d)年")
+# An academic year ("2020-2021学年", universities) counts as the year it starts.
+_YEAR = re.compile(r"(20[0-4]\d|19[89]\d)(?:年|\s*[-—–~至]\s*(?:19|20)\d\d\s*学年)")
 _PERIOD = re.compile(r"(?:统计|时限|期限|时间|数据)[^。]{0,30}?(20[0-4]\d)年(?:度|1月1日|01月01日)")
 _OPENING_YEAR = re.compile(r"(20[0-4]\d)年度?(?:[^。]{0,12})" + _DISCLOSURE + r"(?:工作)?(?:年度)?"
                            r"(?:报告|年报)")
@@ -145,7 +146,8 @@ def title_agency(title: str | None) -> str | None:
     """The agency a title names: before its year, or between year and 政府信息公开."""
     if not title:
         return None
-    match = re.match(r"^(?P<before>.*?)(?:(?:19|20)\d\d年度?|年度)(?P<after>.*?)" + _DISCLOSURE, title)
+    match = re.match(r"^(?P<before>.*?)(?:(?:19|20)\d\d年度?|(?:19|20)\d\d[-—–~至](?:19|20)\d\d学年度?|年度)"
+                     r"(?P<after>.*?)" + _DISCLOSURE, title)
     if not match:
         match = re.match(r"^(?P<before>.*?)(?P<after>)" + _DISCLOSURE, title)
         if not match:
@@ -156,6 +158,8 @@ def title_agency(title: str | None) -> str | None:
         return None
     if not is_agency(name) and _PLACE_END.search(name):
         name += "人民政府"     # "莆田市2015年度…": the city government's own report
+    elif not is_agency(name) and name.endswith("街道"):
+        name += "办事处"       # "龙桥街道2020年…": the sub-district office's own report
     return name if is_agency(name) else None
 
 
