@@ -313,3 +313,24 @@ def test_university_report_sections_map_to_canonical_slugs():
                                             "other", "appeals", "problems", "other"]
     assert r.stats["requests_received"].value == 3
     assert r.stats["reconsiderations"].value == 0
+
+
+@pytest.mark.parametrize("sentence, agency, year", [
+    ("按照《高等学校信息公开办法》要求，现编制2023—2024学年甲大学信息公开工作报告。", "甲大学", 2023),
+    ("本报告由甲县人民政府办公室根据《条例》和上级要求编制。统计期限为2020年1月1日至12月31日。",
+     "甲县人民政府办公室", 2020),
+])
+def test_more_sentences_naming_the_report(sentence, agency, year):
+    meta = meta_of(sentence + BODY)
+    assert (meta.agency, meta.year) == (agency, year)
+
+
+def test_page_tools_above_the_report_are_trimmed():
+    from indexer.extract.clean import body_bounds
+
+    text = ("用微信扫描二维码分享\n字号 大 中 小\n打印本页\n关闭窗口\n"
+            "甲市乙区教育局2020年政府信息公开工作年度报告\n" + OPENING + BODY)
+    start, _end = body_bounds(text)
+    assert text[start:].startswith("甲市乙区教育局2020年")
+    plain = "甲市乙区教育局2020年政府信息公开工作年度报告\n打印本页\n" + OPENING
+    assert body_bounds(plain)[0] == 0          # only the top is trimmed

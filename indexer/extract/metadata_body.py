@@ -4,7 +4,8 @@ Reports copied out of a page, a PDF or a Word file often lose the title; the age
 are then in the text itself. Rules, on text with traditional characters folded:
 
 - a sentence naming the report: "由<机关>编制的<年>年政府信息公开年度报告",
-  "现公布<年>年<机关>政府信息公开工作年度报告" / "现公布<机关><年>年…", "本报告由<机关>…编制",
+  "现公布<年>年<机关>政府信息公开工作年度报告" / "现公布<机关><年>年…" / "现编制<学年><大学>信息公开
+  工作报告", "本报告由<机关>（根据…）编制",
   "由<机关>编制本报告", "<机关>编制<年>年政府信息公开年度报告";
 - a notice wrapping the report ("…关于印发<机关><年>年政府信息公开工作年度报告的通知"): the report's
   own title is the one inside, never the notice's agency;
@@ -21,21 +22,23 @@ from dataclasses import dataclass
 
 _NAME = r"[^，,。；;：:、《》“”\"（）()\s]"
 _REPORT = r"(?:政府|政务)?(?:信息公开|政务公开|资讯公开)(?:工作)?(?:年度)?(?:报告|年报)"
-_YEAR_RE = r"(?P<year>(?:19|20)\d\d)年度?"
+# A year, or an academic year counted as the year it starts ("2023—2024学年").
+_YEAR_RE = r"(?P<year>(?:19|20)\d\d)(?:年度?|[-—–~至](?:19|20)\d\d学年度?)"
 # Sentences that name the report: (agency, year) from the groups, the report title from `title`.
 _STATEMENTS = [
     re.compile(rf"由(?P<agency>{_NAME}{{2,30}}?)(?:负责)?编制(?:的?(?P<title>{_YEAR_RE}{_REPORT})"
                rf"|(?:本|此|该)(?:年度)?(?:报告|年报))"),
-    re.compile(rf"现(?:将|予)?(?:公布|发布|印发)(?P<title>{_YEAR_RE}(?P<agency>{_NAME}{{2,30}}?){_REPORT})"),
-    re.compile(rf"现(?:将|予)?(?:公布|发布|印发)(?P<title>(?P<agency>{_NAME}{{2,30}}?){_YEAR_RE}{_REPORT})"),
+    re.compile(rf"现(?:将|予)?(?:公布|发布|印发|编制)(?P<title>{_YEAR_RE}(?P<agency>{_NAME}{{2,30}}?){_REPORT})"),
+    re.compile(rf"现(?:将|予)?(?:公布|发布|印发|编制)(?P<title>(?P<agency>{_NAME}{{2,30}}?){_YEAR_RE}{_REPORT})"),
     re.compile(rf"(?:本|该)(?:年度)?(?:报告|年报)[^。]{{0,40}}?由(?P<agency>{_NAME}{{2,30}}?)"
-               rf"(?:负责|组织|汇总|牵头)?(?:编制|编写|制作|起草)"),
+               rf"(?:负责|组织|汇总|牵头)?(?:(?:根据|依据|按照)[^。]{{0,80}}?)?(?:编制|编写|制作|起草)"),
     re.compile(rf"(?:^|[，,。；;])(?P<agency>{_NAME}{{2,30}}?)(?:编制|形成)(?:了)?(?P<title>{_YEAR_RE}"
                rf"{_NAME}{{0,12}}?{_REPORT})"),
 ]
 _NOTICE = re.compile(rf"^{_NAME}{{0,40}}?关于(?:印发|公布|发布|公开)《?(?P<title>{_NAME}{{2,50}}?{_REPORT})》?的通知")
-# An internal office that compiles a township's report on its behalf.
-_COMPILING_OFFICE = re.compile(r"(?<=人民政府)(?:党政办公室|党政办|办公室)$|(?<=政府)党政办公室$")
+# A township's internal office compiles its report on its behalf and is never a reporting unit
+# (a government's 办公室 is one: "人民政府办公室" stays as printed).
+_COMPILING_OFFICE = re.compile(r"(?<=政府)(?:党政办公室|党政办)$")
 
 _CN_NUM = "〇零一二三四五六七八九十"
 DATE_LINE = re.compile(rf"^(?:(?:19|20)\d\d年(?:1[0-2]|0?[1-9])月(?:3[01]|[12]\d|0?[1-9])日"
