@@ -334,3 +334,25 @@ def test_page_tools_above_the_report_are_trimmed():
     assert text[start:].startswith("甲市乙区教育局2020年")
     plain = "甲市乙区教育局2020年政府信息公开工作年度报告\n打印本页\n" + OPENING
     assert body_bounds(plain)[0] == 0          # only the top is trimmed
+
+
+def test_page_index_above_the_report():
+    text = ("首页 > 政府信息公开 > 年报\n索引号：001234/2021-00012  发布机构：甲市乙区统计局\n"
+            "生成日期：2021-01-20  主题分类：统计\n2020年政府信息公开工作年度报告\n" + OPENING + BODY)
+    meta = meta_of(text)
+    assert (meta.title, meta.agency, meta.year) == ("2020年政府信息公开工作年度报告", "甲市乙区统计局", 2020)
+
+
+def test_signature_with_the_date_on_its_line():
+    text = "本年度政府信息公开工作报告如下。" + BODY + "\n甲市乙区司法局  2021年1月20日\n"
+    assert meta_of(text).agency == "甲市乙区司法局"
+
+
+@pytest.mark.parametrize("page_title", [
+    "甲县2020年政府信息公开工作年度报告 - 甲县人民政府",
+    "甲县2020年政府信息公开工作年度报告|甲县政府门户网站",
+    "甲县2020年政府信息公开工作年度报告_甲县人民政府",
+])
+def test_site_name_after_the_page_title_is_dropped(page_title):
+    meta = meta_of("我县做好政府信息公开工作。" + BODY, {"title": page_title})
+    assert (meta.title, meta.agency, meta.year) == ("甲县2020年政府信息公开工作年度报告", "甲县人民政府", 2020)

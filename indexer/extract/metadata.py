@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 
 from indexer.extract.folded import fold_han
-from indexer.extract.metadata_body import Statement, notice_title_span, signature_lines, skip_lines, \
-    statement_of
+from indexer.extract.metadata_body import Statement, header_title_of, notice_title_span, page_publisher, \
+    signature_lines, skip_lines, statement_of
 
 
 @dataclass
@@ -68,7 +68,7 @@ def extract_metadata(text: str, header: dict[str, str]) -> Metadata:
     folded = fold_han(text)
     start = skip_lines(folded)
     printed_title, body_title = _body_title(text[start:], folded[start:])
-    printed_header = squash(header.get("title") or "") or None
+    printed_header = squash(header_title_of(header.get("title") or "")) or None
     header_title = fold_han(printed_header, like=text) if printed_header else None
     flat = squash(folded[start:start + 1500])
     said = statement_of(flat)
@@ -77,7 +77,8 @@ def extract_metadata(text: str, header: dict[str, str]) -> Metadata:
         title = printed_header  # the body dropped the agency line: "2008\n年政府信息公开…"
     if title is None and said and said.title:
         title = squash(text[start:start + 1500])[said.start:said.end]
-    agency = agency_of(folded, body_title, header_title, header.get("publisher"), said)
+    publisher = header.get("publisher") or page_publisher(folded)
+    agency = agency_of(folded, body_title, header_title, publisher, said)
     year = year_of(folded, body_title, header_title) or (said.year if said else None)
     if year is None:
         year = _late_year(folded)

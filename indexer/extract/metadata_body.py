@@ -43,12 +43,19 @@ _COMPILING_OFFICE = re.compile(r"(?<=政府)(?:党政办公室|党政办)$")
 _CN_NUM = "〇零一二三四五六七八九十"
 DATE_LINE = re.compile(rf"^(?:(?:19|20)\d\d年(?:1[0-2]|0?[1-9])月(?:3[01]|[12]\d|0?[1-9])日"
                        rf"|[{_CN_NUM}]{{4}}年[{_CN_NUM}]{{1,2}}月[{_CN_NUM}]{{1,3}}日)$")
-# Lines above a report that are not part of it.
+# Lines above a report that are not part of it: the page's own index (索引号：… 发布机构：…),
+# a document number, a signer, the page's tools.
+_LABEL = (r"(?:文号|发文字号|签发人|索引号|发布机构|发文机关|发布日期|成文日期|生成日期|主题分类|组配分类|体裁分类"
+          r"|信息来源|来源|发布时间|公开方式|公开范围|公开时限|有效性|所属机构|责任部门|浏览次数|点击数|分类)")
 _SKIP_LINE = re.compile(
-    r"^(?:(?:文号|发文字号|签发人|索引号|发布机构|发布日期|成文日期|主题分类|信息来源|来源|发布时间)[：:].*"
+    rf"^(?:{_LABEL}[：:].*"
     r"|[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d+号"
-    r"|用微信扫描二维码分享|扫一扫在手机打开当前页|分享到[：:]?.*|字号[：:]?[大中小]{3}|打印本页|关闭窗口"
+    r"|(?:首页|当前位置[：:]).*[>＞»].*"
+    r"|用微信扫描二维码分享|扫一扫在手机打开当前页|分享到[：:]?.*|字号[：:]?[\[【]?[大中小]{3}[\]】]?|打印本页|关闭窗口"
     r"|【?打印】?|【?关闭】?|\|)$")
+_PUBLISHER = re.compile(rf"(?:发布机构|发文机关)[：:](?P<name>.+?)(?={_LABEL}[：:]|$)")
+_TRAILING_DATE = re.compile(r"(?:(?:19|20)\d\d年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九十]{4}年[〇零一二三四五六七八九十]{1,2}月"
+                            r"[〇零一二三四五六七八九十]{1,3}日)$")
 
 
 @dataclass
@@ -101,8 +108,28 @@ def skip_lines(text: str) -> int:
 
 
 def signature_lines(lines: list[str]) -> list[str]:
-    """The closing lines (squashed, last first) with a trailing date line dropped."""
+    """The closing lines (squashed, last first) with a trailing date line dropped, and a date
+    printed on the agency's own line ("甲市统计局 2021年1月20日") cut off."""
     tail = [line for line in (re.sub(r"\s+", "", x) for x in reversed(lines)) if line][:15]
     if tail and DATE_LINE.match(tail[0]):
         tail = tail[1:]
+    if tail:
+        tail[0] = _TRAILING_DATE.sub("", tail[0]) or tail[0]
     return tail
+
+
+def page_publisher(text: str) -> str | None:
+    """The 发布机构 of a page's own index printed above the report (索引号：… 发布机构：…)."""
+    for line in text[:skip_lines(text)].split("\n"):
+        match = _PUBLISHER.search(re.sub(r"\s+", "", line))
+        if match:
+            return match.group("name")
+    return None
+
+
+def header_title_of(title: str) -> str:
+    """A page <title> without the site after it ("…年度报告 - 甲市人民政府", "…年报|甲县政府网")."""
+    for part in re.split(r"\s+[-－—–|｜_]+\s+|[|｜_]", title.strip()):
+        if re.search(r"(?:报告|年报|報告|年報)\s*$", part):
+            return part
+    return title
