@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.extract.figures import extract_stats
 from indexer.extract.report import extract_report
@@ -356,3 +358,37 @@ def test_signature_with_the_date_on_its_line():
 def test_site_name_after_the_page_title_is_dropped(page_title):
     meta = meta_of("我县做好政府信息公开工作。" + BODY, {"title": page_title})
     assert (meta.title, meta.agency, meta.year) == ("甲县2020年政府信息公开工作年度报告", "甲县人民政府", 2020)
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+@settings(max_examples=200)
+@given(st.text(alphabet=st.sampled_from(list("資訊公開報告條例年度政府信息乾安县 \n\t0123４５，。")), max_size=80))
+def test_folding_keeps_every_offset(text):
+    from indexer.extract.folded import fold_han
+
+    for like in (None, TRADITIONAL):
+        folded = fold_han(text, like=like)
+        assert len(folded) == len(text)
+        assert all(a == b for a, b in zip(folded, text) if not "\u4e00" <= a <= "\u9fff")
+
+
+_SPACES = st.text(alphabet=" \n\u3000", max_size=3)
+
+
+@settings(max_examples=150)
+@given(st.integers(0, 99999), _SPACES, _SPACES)
+def test_a_count_on_a_line_of_its_own_is_read_with_its_span(value, before, after):
+    text = f"三、依申请公开政府信息情况\n全年共受理政府信息公开申请{before}{value}{after}件。\n"
+    r = report_of(text)
+    fig = r.stats["requests_received"]
+    assert fig.value == value
+    assert "".join(evidence(r, "requests_received").split()) == f"{value}件"
+
+
+@settings(max_examples=100)
+@given(st.sampled_from(["用微信扫描二维码分享\n", "打印本页\n", "签发人：张三\n", "甲统〔2021〕3号\n", ""]),
+       st.sampled_from(["甲市统计局", "甲县乙镇人民政府", "甲大学"]), st.integers(2008, 2024))
+def test_agency_is_an_agency_whatever_is_above_the_title(above, agency, year):
+    meta = meta_of(above + f"{agency}{year}年政府信息公开工作年度报告\n" + OPENING + BODY)
+    assert (meta.agency, meta.year) == (agency, year)
