@@ -392,3 +392,14 @@ def test_a_count_on_a_line_of_its_own_is_read_with_its_span(value, before, after
 def test_agency_is_an_agency_whatever_is_above_the_title(above, agency, year):
     meta = meta_of(above + f"{agency}{year}年政府信息公开工作年度报告\n" + OPENING + BODY)
     assert (meta.agency, meta.year) == (agency, year)
+
+
+@pytest.mark.parametrize("text, title, agency, year", [
+    ("您的位置：首页 > 政府信息公开 > 年报\n甲海关总署（本级机关）2020年政府信息公开工作年度报告\n" + OPENING + BODY,
+     "甲海关总署（本级机关）2020年政府信息公开工作年度报告", "甲海关总署", 2020),
+    ("点击次数：1382  更新时间：2021-04-07\n" + OPENING + "梳理编制甲门海关关区2021年政府信息公开工作年报。" + BODY,
+     "甲门海关关区2021年政府信息公开工作年报", "甲门海关", 2021),
+])
+def test_central_agency_pages(text, title, agency, year):
+    meta = meta_of(text)
+    assert (meta.title, meta.agency, meta.year) == (title, agency, year)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from indexer.extract.folded import fold_han
 from indexer.extract.metadata_body import Statement, header_title_of, notice_title_span, page_publisher, \
-    signature_lines, skip_lines, statement_of
+    signature_lines, skip_lines, statement_of, trim_agency
 
 
 @dataclass
@@ -37,13 +37,15 @@ AGENCY_SUFFIXES = (
     "领导小组", "中心", "局", "委", "厅", "院", "所", "站", "队", "办", "署", "会", "处", "部", "社", "馆",
 )
 _PLACE_END = re.compile(r"(?:省|自治区|市|州|盟|县|旗|区|镇|乡)$")
+# An agency word inside a name: "…海关关区" is not a place whose 人民政府 reports.
+_HAS_AGENCY = re.compile(r"海关|局|委员会|管委会|办公室|公司|大学|学院|医院")
 _PLACE_PREFIX = re.compile(r"(?:[\u4e00-\u9fff]{1,7}(?:省|自治区|市|州|盟|县|旗|区))+")
 _SPACE = re.compile(r"\s+")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d+号")
 # 资讯公开: the Taiwan term (政府資訊公開), as folded from traditional characters.
 _DISCLOSURE = r"(?:政府信息公开|政府资讯公开|信息公开|政务公开|资讯公开)"
 _TITLE = re.compile(
-    r"^(?P<title>[^。，；！？《》（）()：:、,;]{2,60}?(?:信息公开|政务公开|资讯公开)"
+    r"^(?P<title>(?:[^。，；！？《》（）()：:、,;]|[（(][^（()）。，]{1,10}[）)]){2,60}?(?:信息公开|政务公开|资讯公开)"
     r"[^。，；《》（）()：:、,;]{0,16}?(?:年度报告提纲|年度报告|工作报告|报告提纲|年报|报告|总结))")
 # An academic year ("2020-2021学年", universities) counts as the year it starts.
 _YEAR = re.compile(r"(20[0-4]\d|19[89]\d)(?:年|\s*[-—–~至]\s*(?:19|20)\d\d\s*学年)")
@@ -155,9 +157,10 @@ def title_agency(title: str | None) -> str | None:
             return None
     name = match.group("before") or match.group("after")
     name = re.sub(r"(?:关于|的)$", "", name)
+    name = trim_agency(name)
     if not name:
         return None
-    if not is_agency(name) and _PLACE_END.search(name):
+    if not is_agency(name) and _PLACE_END.search(name) and not _HAS_AGENCY.search(name):
         name += "人民政府"     # "莆田市2015年度…": the city government's own report
     elif not is_agency(name) and name.endswith("街道"):
         name += "办事处"       # "龙桥街道2020年…": the sub-district office's own report

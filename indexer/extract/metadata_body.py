@@ -34,11 +34,13 @@ _STATEMENTS = [
                rf"(?:负责|组织|汇总|牵头)?(?:(?:根据|依据|按照)[^。]{{0,80}}?)?(?:编制|编写|制作|起草)"),
     re.compile(rf"(?:^|[，,。；;])(?P<agency>{_NAME}{{2,30}}?)(?:编制|形成)(?:了)?(?P<title>{_YEAR_RE}"
                rf"{_NAME}{{0,12}}?{_REPORT})"),
+    re.compile(rf"(?:梳理|特)?编制(?:了)?(?P<title>(?P<agency>{_NAME}{{2,30}}?){_YEAR_RE}{_REPORT})"),
 ]
 _NOTICE = re.compile(rf"^{_NAME}{{0,40}}?关于(?:印发|公布|发布|公开)《?(?P<title>{_NAME}{{2,50}}?{_REPORT})》?的通知")
 # A township's internal office compiles its report on its behalf and is never a reporting unit
 # (a government's 办公室 is one: "人民政府办公室" stays as printed).
-_COMPILING_OFFICE = re.compile(r"(?<=政府)(?:党政办公室|党政办)$")
+# "海关总署（本级机关）", "广州海关关区": a scope after the agency is not part of its name.
+_NOT_OF_NAME = re.compile(r"(?<=政府)(?:党政办公室|党政办)$|[（(][^（()）]{1,10}[）)]$|(?<=海关)关区$")
 
 _CN_NUM = "〇零一二三四五六七八九十"
 DATE_LINE = re.compile(rf"^(?:(?:19|20)\d\d年(?:1[0-2]|0?[1-9])月(?:3[01]|[12]\d|0?[1-9])日"
@@ -46,11 +48,12 @@ DATE_LINE = re.compile(rf"^(?:(?:19|20)\d\d年(?:1[0-2]|0?[1-9])月(?:3[01]|[12]
 # Lines above a report that are not part of it: the page's own index (索引号：… 发布机构：…),
 # a document number, a signer, the page's tools.
 _LABEL = (r"(?:文号|发文字号|签发人|索引号|发布机构|发文机关|发布日期|成文日期|生成日期|主题分类|组配分类|体裁分类"
-          r"|信息来源|来源|发布时间|公开方式|公开范围|公开时限|有效性|所属机构|责任部门|浏览次数|点击数|分类)")
+          r"|信息来源|来源|发布时间|更新时间|公开方式|公开范围|公开时限|有效性|所属机构|责任部门|浏览次数|点击次数|点击数"
+          r"|阅读次数|分类)")
 _SKIP_LINE = re.compile(
     rf"^(?:{_LABEL}[：:].*"
     r"|[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d+号"
-    r"|(?:首页|当前位置[：:]).*[>＞»].*"
+    r"|.{0,10}首页\s*[>＞»/].*"
     r"|用微信扫描二维码分享|扫一扫在手机打开当前页|分享到[：:]?.*|字号[：:]?[\[【]?[大中小]{3}[\]】]?|打印本页|关闭窗口"
     r"|【?打印】?|【?关闭】?|\|)$")
 _PUBLISHER = re.compile(rf"(?:发布机构|发文机关)[：:](?P<name>.+?)(?={_LABEL}[：:]|$)")
@@ -80,11 +83,16 @@ def statement_of(flat: str) -> Statement | None:
         return None
     match = min(found, key=lambda m: m.start())
     groups = match.groupdict()
-    agency = _COMPILING_OFFICE.sub("", groups["agency"]) if groups.get("agency") else None
+    agency = trim_agency(groups["agency"]) if groups.get("agency") else None
     year = int(groups["year"]) if groups.get("year") else None
     if groups.get("title"):
         return Statement(agency, year, groups["title"], match.start("title"), match.end("title"))
     return Statement(agency, year, None, match.start(), match.end())
+
+
+def trim_agency(name: str) -> str:
+    """An agency name without what is not part of it (a township's office, a scope)."""
+    return _NOT_OF_NAME.sub("", name)
 
 
 def notice_title_span(flat: str) -> tuple[int, int] | None:
