@@ -403,3 +403,14 @@ def test_agency_is_an_agency_whatever_is_above_the_title(above, agency, year):
 def test_central_agency_pages(text, title, agency, year):
     meta = meta_of(text)
     assert (meta.title, meta.agency, meta.year) == (title, agency, year)
+
+
+def test_agency_with_an_alias_and_dates_that_lost_digits():
+    text = ("根据《条例》规定，现公布国家统计局湖南调查总队（以下简称湖南总队）2018年政府信息公开工作报告。"
+            "本报告所列统计数据的期限自201811日起至20181231日止。" + BODY)
+    meta = meta_of(text)
+    assert (meta.agency, meta.year) == ("国家统计局湖南调查总队", 2018)
+    assert meta.title == "国家统计局湖南调查总队2018年政府信息公开工作报告"
+    assert unit_of(text)[2:] == ("湖南省", None, None, "430000")
+    r = report_of(text)
+    assert r.stats == {}                        # 201811日, 20181231日 are no counts

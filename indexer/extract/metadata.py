@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from indexer.extract.folded import fold_han
-from indexer.extract.metadata_body import Statement, header_title_of, notice_title_span, page_publisher, \
+from indexer.extract.metadata_body import Statement, drop_alias, header_title_of, notice_title_span, page_publisher, \
     signature_lines, skip_lines, statement_of, trim_agency
 
 
@@ -78,7 +78,7 @@ def extract_metadata(text: str, header: dict[str, str]) -> Metadata:
     if body_title and header_title and header_title.endswith(body_title):
         title = printed_header  # the body dropped the agency line: "2008\n年政府信息公开…"
     if title is None and said and said.title:
-        title = squash(text[start:start + 1500])[said.start:said.end]
+        title = drop_alias(squash(text[start:start + 1500])[said.start:said.end])
     publisher = header.get("publisher") or page_publisher(folded)
     agency = agency_of(folded, body_title, header_title, publisher, said)
     year = year_of(folded, body_title, header_title) or (said.year if said else None)

@@ -24,12 +24,15 @@ _NAME = r"[^，,。；;：:、《》“”\"（）()\s]"
 _REPORT = r"(?:政府|政务)?(?:信息公开|政务公开|资讯公开)(?:工作)?(?:年度)?(?:报告|年报)"
 # A year, or an academic year counted as the year it starts ("2023—2024学年").
 _YEAR_RE = r"(?P<year>(?:19|20)\d\d)(?:年度?|[-—–~至](?:19|20)\d\d学年度?)"
+# "（以下简称湖北总队）" after an agency's name
+_ALIAS_ONE = r"[（(](?:以下简称|下称|简称)[^（()）]{1,20}[）)]"
+_ALIAS = rf"(?:{_ALIAS_ONE})?"
 # Sentences that name the report: (agency, year) from the groups, the report title from `title`.
 _STATEMENTS = [
-    re.compile(rf"由(?P<agency>{_NAME}{{2,30}}?)(?:负责)?编制(?:的?(?P<title>{_YEAR_RE}{_REPORT})"
+    re.compile(rf"由(?P<agency>{_NAME}{{2,30}}?){_ALIAS}(?:负责)?编制(?:的?(?P<title>{_YEAR_RE}{_REPORT})"
                rf"|(?:本|此|该)(?:年度)?(?:报告|年报))"),
     re.compile(rf"现(?:将|予)?(?:公布|发布|印发|编制)(?P<title>{_YEAR_RE}(?P<agency>{_NAME}{{2,30}}?){_REPORT})"),
-    re.compile(rf"现(?:将|予)?(?:公布|发布|印发|编制)(?P<title>(?P<agency>{_NAME}{{2,30}}?){_YEAR_RE}{_REPORT})"),
+    re.compile(rf"现(?:将|予)?(?:公布|发布|印发|编制)(?P<title>(?P<agency>{_NAME}{{2,30}}?){_ALIAS}{_YEAR_RE}{_REPORT})"),
     re.compile(rf"(?:本|该)(?:年度)?(?:报告|年报)[^。]{{0,40}}?由(?P<agency>{_NAME}{{2,30}}?)"
                rf"(?:负责|组织|汇总|牵头)?(?:(?:根据|依据|按照)[^。]{{0,80}}?)?(?:编制|编写|制作|起草)"),
     re.compile(rf"(?:^|[，,。；;])(?P<agency>{_NAME}{{2,30}}?)(?:编制|形成)(?:了)?(?P<title>{_YEAR_RE}"
@@ -88,6 +91,11 @@ def statement_of(flat: str) -> Statement | None:
     if groups.get("title"):
         return Statement(agency, year, groups["title"], match.start("title"), match.end("title"))
     return Statement(agency, year, None, match.start(), match.end())
+
+
+def drop_alias(title: str) -> str:
+    """A title without the "（以下简称…）" a sentence put after its agency."""
+    return re.sub(_ALIAS_ONE, "", title)
 
 
 def trim_agency(name: str) -> str:
