@@ -414,3 +414,19 @@ def test_agency_with_an_alias_and_dates_that_lost_digits():
     assert unit_of(text)[2:] == ("湖南省", None, None, "430000")
     r = report_of(text)
     assert r.stats == {}                        # 201811日, 20181231日 are no counts
+
+
+def test_overview_sums_up_the_parts_when_the_parts_do_not():
+    text = ("一、总体情况\n（一）主动公开。全年共主动公开政府信息\n240\n余条。\n"
+            "（二）依申请公开。全年共收到政府信息公开申请16件，均按时答复。\n"
+            "二、主动公开政府信息情况\n第二十条第（一）项\n")
+    r = report_of(text)
+    assert (r.stats["proactive_published"].value, r.stats["proactive_published"].approx) == (240, True)
+    assert r.stats["proactive_published"].section == "overview"
+    assert r.stats["requests_received"].value == 16
+
+
+def test_a_count_since_ever_is_not_the_years_count():
+    text = ("二、主动公开政府信息情况\n截至2020年底，全市累计主动公开政府信息\n19000\n条。"
+            "本年度主动公开政府信息\n1200\n条。\n")
+    assert report_of(text).stats["proactive_published"].value == 1200

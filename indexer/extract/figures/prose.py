@@ -51,6 +51,14 @@ RULES: list[Rule] = [
         rf"(?:未|没有)(?:收到|受理|接到|发生){_CLAUSE}{{0,25}}?申请",
         rf"无(?!正当理由){_CLAUSE}{{0,8}}?申请",
     )),
+    # 2019 on, the overview sums up each part ("（三）依申请公开。全年共收到政府信息公开申请16件"):
+    # read there only in these strict phrasings, and only when the part itself gave nothing.
+    Rule("proactive_published", ("overview",), numbers=(
+        rf"(?<!应)主动公开(?:政府)?信息(?:共计?|累计)?{N}条",
+    )),
+    Rule("requests_received", ("overview",), numbers=(
+        rf"(?:共|全年|累计)(?:收到|受理|接收){_CLAUSE}{{0,12}}?(?:公开)?申请{N}件",
+    )),
     Rule("requests_total", ("requests",), numbers=(
         rf"(?:已|均已|共)?(?:办结|答复){N}件",
     )),
@@ -79,6 +87,16 @@ def _figure(report: Report, value: int, start: int, end: int, section: str, *,
     return Figure(value, section, start, end, approx=approx, stated_in_words=words, source="prose")
 
 
+_SINCE_EVER = re.compile(r"截至|截止|历年|自.{0,12}以来")
+
+
+def _cumulative(text: str, start: int) -> bool:
+    """Whether the sentence before `start` counts since ever ("截至2016年底，…累计…19.24万条")."""
+    before = text[max(0, start - 40):start]
+    sentence = re.split(r"[。；;]", before)[-1]
+    return bool(_SINCE_EVER.search(sentence))
+
+
 def _read(report: Report, text: str, rule: Rule) -> Figure | None:
     for section in report.sections:
         if section.slug not in rule.sections:
@@ -87,7 +105,7 @@ def _read(report: Report, text: str, rule: Rule) -> Figure | None:
             for m in re.compile(pattern).finditer(text, section.start, section.end):
                 s, e = m.span("n")
                 value = number_value(m.group("n"))
-                if value is None or not is_count_at(text, s, e):
+                if value is None or not is_count_at(text, s, e) or _cumulative(text, m.start()):
                     continue
                 return _figure(report, value, s, m.end(), section.slug,
                                approx=bool(m.group("approx")))
