@@ -430,3 +430,9 @@ def test_a_count_since_ever_is_not_the_years_count():
     text = ("二、主动公开政府信息情况\n截至2020年底，全市累计主动公开政府信息\n19000\n条。"
             "本年度主动公开政府信息\n1200\n条。\n")
     assert report_of(text).stats["proactive_published"].value == 1200
+
+
+def test_notice_as_the_page_title():
+    meta = meta_of("各乡镇人民政府：\n现将报告印发给你们。" + BODY,
+                   {"title": "甲县人民政府办公室关于印发甲县2019年政府信息公开工作年度报告的通知"})
+    assert (meta.title, meta.agency, meta.year) == ("甲县2019年政府信息公开工作年度报告", "甲县人民政府", 2019)

@@ -144,8 +144,11 @@ def page_publisher(text: str) -> str | None:
 
 
 def header_title_of(title: str) -> str:
-    """A page <title> without the site after it ("…年度报告 - 甲市人民政府", "…年报|甲县政府网")."""
+    """A page <title> without the site after it ("…年度报告 - 甲市人民政府", "…年报|甲县政府网"), and
+    a notice's title as the title of the report it wraps ("关于印发<报告>的通知" -> <报告>)."""
     for part in re.split(r"\s+[-－—–|｜_]+\s+|[|｜_]", title.strip()):
         if re.search(r"(?:报告|年报|報告|年報)\s*$", part):
-            return part
-    return title
+            title = part
+            break
+    span = notice_title_span(re.sub(r"\s+", "", title))
+    return re.sub(r"\s+", "", title)[span[0]:span[1]] if span else title
