@@ -17,21 +17,39 @@ the text it belongs to (`like`).
 
 from __future__ import annotations
 
-from indexer.text.normalize import fold_char, is_han
+import re
+from functools import lru_cache
+
+from indexer.text.normalize import fold_char
 
 _SAMPLE = 3000          # characters that decide whether a text is traditional
 _SHARE = 0.05           # share of changed Han characters above which it is
 _LEAST = 3              # and at least this many (one 乾 in a short name does not make it traditional)
+# Frequent characters only traditional text has: a text with none of them is not traditional, and
+# the full table (half a second to build) is only built for one that may be.
+_COMMON_TRADITIONAL = re.compile("[們這個來國會對說時開為與發關資訊報條機權無實內點當進過還東車長門問間書]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
+@lru_cache(maxsize=1)
+def _fold_table() -> tuple[dict[int, str], re.Pattern[str]]:
+    """(Han character -> simplified, for the ones that change; a pattern matching those)."""
+    table = {}
+    for code in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xF900, 0xFB00)):
+        folded = fold_char(chr(code))
+        if folded != chr(code):
+            table[code] = folded
+    return table, re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(table)) + "]")
+
+
+@lru_cache(maxsize=16)
 def is_traditional(text: str) -> bool:
     """Whether `text` is printed in traditional characters."""
-    han = changed = 0
-    for ch in text[:_SAMPLE]:
-        if is_han(ch):
-            han += 1
-            changed += fold_char(ch) != ch
-    return changed >= _LEAST and changed > _SHARE * han
+    sample = text[:_SAMPLE]
+    if not _COMMON_TRADITIONAL.search(sample):
+        return False
+    changed = len(_fold_table()[1].findall(sample))
+    return changed >= _LEAST and changed > _SHARE * len(_HAN.findall(sample))
 
 
 def fold_han(text: str, like: str | None = None) -> str:
@@ -39,4 +57,4 @@ def fold_han(text: str, like: str | None = None) -> str:
     traditional, else `text` itself; always the same length and offsets."""
     if text.isascii() or not is_traditional(text if like is None else like):
         return text
-    return "".join(fold_char(ch) if is_han(ch) else ch for ch in text)
+    return text.translate(_fold_table()[0])

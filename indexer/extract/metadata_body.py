@@ -126,7 +126,13 @@ def skip_lines(text: str) -> int:
 def signature_lines(lines: list[str]) -> list[str]:
     """The closing lines (squashed, last first) with a trailing date line dropped, and a date
     printed on the agency's own line ("甲市统计局 2021年1月20日") cut off."""
-    tail = [line for line in (re.sub(r"\s+", "", x) for x in reversed(lines)) if line][:15]
+    tail: list[str] = []
+    for raw in reversed(lines):
+        line = re.sub(r"\s+", "", raw)
+        if line:
+            tail.append(line)
+            if len(tail) == 15:
+                break
     if tail and DATE_LINE.match(tail[0]):
         tail = tail[1:]
     if tail:
