@@ -1,14 +1,23 @@
 """Title, agency and year of a report, read from its body first and its crawl header second.
 
+Rules read the text with traditional characters folded (`folded`); lines above the report (a
+文号/签发人 line, a page's own index, breadcrumbs, page tools) are skipped (`metadata_body`).
+
 - title: the title block at the top of the body (a document number such as "莆统〔2020〕7 号"
-  skipped, lines joined, crawler whitespace removed), else the header title.
+  skipped, lines joined, crawler whitespace removed; the report's own title when a notice wraps it),
+  else the header title (the site after it dropped), else the title a sentence names
+  ("现公布…2020年政府信息公开工作年度报告"). Kept as printed.
 - agency: the agency named in the title ("江北区教育局2016年度…", "2017年湘桥区教育局…"); a bare
-  place ("莆田市2015年度…") is that place's 人民政府. A line of its own near the top or in the
-  signature that extends it with a place prefix ("潮州市湘桥区教育局" for "湘桥区教育局") wins, being
-  the fuller form. The header's 发布机构 is only a fallback: it is often short or wrong ("市统计局").
-  Every agency must end in an agency suffix (局, 委员会, 办公室, 人民政府 …): never a fragment.
-- year: the year reported on, from the title, else the statistics period ("统计期限…2016年1月1日
-  至2016年12月31日"), else an opening "本年度报告…2008年度"; never the publication date.
+  place ("莆田市2015年度…") is that place's 人民政府 (a bare 镇/乡 too; a 街道 its 办事处). Else a
+  sentence of the body ("由<机关>编制…", "本报告由<机关>…编制"), else the header's 发布机构 (or the
+  page's own, printed above the report; never a web site's name), else a line of its own near the
+  top or the closing signature. A line of its own near the top or in the signature that extends it
+  with a place prefix ("潮州市湘桥区教育局" for "湘桥区教育局") wins, being the fuller form. Every
+  agency must end in an agency suffix (局, 委员会, 办公室, 人民政府, 大学, 公司 …): never a fragment.
+- year: the year reported on, from the title (an academic year "2020-2021学年" is 2020), else the
+  statistics period ("统计期限…2016年1月1日至2016年12月31日"), else an opening
+  "本年度报告…2008年度", else the sentence naming the report, else a report title quoted further in;
+  never the publication date.
 """
 
 from __future__ import annotations
