@@ -436,3 +436,11 @@ def test_notice_as_the_page_title():
     meta = meta_of("各乡镇人民政府：\n现将报告印发给你们。" + BODY,
                    {"title": "甲县人民政府办公室关于印发甲县2019年政府信息公开工作年度报告的通知"})
     assert (meta.title, meta.agency, meta.year) == ("甲县2019年政府信息公开工作年度报告", "甲县人民政府", 2019)
+
+
+def test_the_reports_signature_beats_the_pages_publisher():
+    text = "我局认真做好政府信息公开工作。" + BODY + "\n甲市统计局\n2021年1月20日\n"
+    meta = meta_of(text, {"title": "政府信息公开工作年度报告", "publisher": "甲市人民政府"})
+    assert meta.agency == "甲市统计局"
+    assert meta_of("我局认真做好政府信息公开工作。" + BODY,
+                   {"title": "政府信息公开工作年度报告", "publisher": "甲市人民政府"}).agency == "甲市人民政府"

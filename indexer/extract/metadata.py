@@ -9,9 +9,9 @@ Rules read the text with traditional characters folded (`folded`); lines above t
   ("现公布…2020年政府信息公开工作年度报告"). Kept as printed.
 - agency: the agency named in the title ("江北区教育局2016年度…", "2017年湘桥区教育局…"); a bare
   place ("莆田市2015年度…") is that place's 人民政府 (a bare 镇/乡 too; a 街道 its 办事处). Else a
-  sentence of the body ("由<机关>编制…", "本报告由<机关>…编制"), else the header's 发布机构 (or the
-  page's own, printed above the report; never a web site's name), else a line of its own near the
-  top or the closing signature. A line of its own near the top or in the signature that extends it
+  sentence of the body ("由<机关>编制…", "本报告由<机关>…编制"), else a line of its own near the top
+  or the closing signature, else the header's 发布机构 (or the page's own, printed above the
+  report; never a web site's name: it names who published the page). A line of its own near the top or in the signature that extends it
   with a place prefix ("潮州市湘桥区教育局" for "湘桥区教育局") wins, being the fuller form. Every
   agency must end in an agency suffix (局, 委员会, 办公室, 人民政府, 大学, 公司 …): never a fragment.
 - year: the year reported on, from the title (an academic year "2020-2021学年" is 2020), else the
@@ -186,19 +186,17 @@ def agency_of(text: str, body_title: str | None, header_title: str | None,
               publisher: str | None, said: Statement | None = None) -> str | None:
     """The agency as the report names itself, in its fullest form.
 
-    Order: the title's agency; a sentence of the body naming it; the header's 发布机构 (never a
-    web site's name: "XX市人民政府网站"); a line of its own at the top; the closing signature."""
+    Order: the title's agency; a sentence of the body naming it; a line of its own at the top or
+    the closing signature; the header's 发布机构 (never a web site's name: "XX市人民政府网站")."""
     base = title_agency(body_title) or title_agency(header_title)
     if base is None and said and is_agency(said.agency):
         base = said.agency
     if base is None:
+        # The report's own lines (top, signature) before the page's 发布机构, which names whoever
+        # published the page (often the city government's site, not the reporting agency).
+        own = next((line for line in _own_lines(text) if is_agency(line)), None)
         publisher = squash(re.sub(r"^[A-Za-z0-9]+-", "", publisher or ""))
-        base = publisher if is_agency(publisher) else None
-    if base is None:
-        for line in _own_lines(text):
-            if is_agency(line):
-                return line
-        return None
+        return own or (publisher if is_agency(publisher) else None)
     # Fuller: the same agency with its place in front ("潮州市" + "湘桥区教育局").
     fuller = [line for line in _own_lines(text)
               if line != base and line.endswith(base) and is_agency(line)
