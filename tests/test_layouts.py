@@ -444,3 +444,16 @@ def test_the_reports_signature_beats_the_pages_publisher():
     assert meta.agency == "甲市统计局"
     assert meta_of("我局认真做好政府信息公开工作。" + BODY,
                    {"title": "政府信息公开工作年度报告", "publisher": "甲市人民政府"}).agency == "甲市人民政府"
+
+
+@pytest.mark.parametrize("agency, contact, expected", [
+    ("中山大学", "如有疑问请联系学校办公室（地址：广州市海珠区新港西路135号，邮编：510275）。",
+     ("广东省", "广州市", "海珠区", "440105")),
+    # no address: the name is all there is, and 中山 names several units (中山市, 大连中山区 …)
+    ("中山大学", "", (None, None, None, None)),
+    ("浙江大学", "联系地址：浙江省杭州市西湖区余杭塘路866号。", ("浙江省", "杭州市", "西湖区", "330106")),
+])
+def test_an_institution_sits_where_its_address_says(agency, contact, expected):
+    text = f"{agency}2020-2021学年信息公开工作年度报告" + UNIT_BODY + contact + "\n"
+    assert unit_of(text)[:2] == (agency, 2020)
+    assert unit_of(text)[2:] == expected

@@ -5,7 +5,9 @@ Resolution:
    the body. Matches must nest (潮州市 + 湘桥区 -> 445102); a short form naming both a province
    and its city (吉林) means the city.
 2. A township (镇, 乡, 街道) is not a division: its own name is never read as a place, and it
-   resolves to the county printed before it, in the agency or in the text (`townships`).
+   resolves to the county printed before it, in the agency or in the text (`townships`). A
+   university, college or hospital that prints its address sits where the address says
+   (中山大学 is in 广州, not 中山: `institutions`).
 3. Development zones (经开区, 高新区, 新区, 综合实验区) are not divisions: they resolve through the
    place name they carry to the parent city (吉林经开区 -> 吉林市) or county (平潭 -> 平潭县).
 4. A name shared by several units (江北区: 宁波 330205, 重庆 500105; 鼓楼区 ×4) is decided by
@@ -34,6 +36,7 @@ from indexer.extract.regions.divisions import (
     stem,
     units,
 )
+from indexer.extract.regions.institutions import institution_places
 from indexer.extract.regions.places import PlaceMatch, candidates_from, find_places
 from indexer.extract.regions.townships import township_places
 from indexer.model.record import Region
@@ -54,11 +57,12 @@ def resolve_region(agency: str | None, text: str, header: dict[str, str]) -> Reg
     town = township_places(agency, body) if agency else None
     if town:
         title = title.replace(town[2], "")     # 黄石镇 is not 黄石市
+    placed = (town[0], town[1]) if town else institution_places(agency, body) if agency else None
     for source, where in ((agency, "agency"), (title, "title"), (body[:300], "body")):
         if not source:
             continue
-        if where == "agency" and town:
-            matches = town[0]
+        if where == "agency" and placed:
+            matches = placed[0]
         else:
             matches = find_places(source, short_forms=where != "body")
         codes = candidates_from(matches)
@@ -67,7 +71,7 @@ def resolve_region(agency: str | None, text: str, header: dict[str, str]) -> Reg
     else:
         return Region(evidence="no place name in agency, title or body")
     names = "+".join(m.text for m in matches)
-    evidence = [f"{where} {source[:30]}: {names}"] + ([town[1]] if town and where == "agency" else [])
+    evidence = [f"{where} {source[:30]}: {names}"] + ([placed[1]] if placed and where == "agency" else [])
     zone = _ZONE.search(source or "")
     if zone:
         evidence.append(f"{zone.group()} is not a GB/T 2260 unit: "
