@@ -3,16 +3,19 @@
 Reports copied out of a page, a PDF or a Word file often lose the title; the agency and the year
 are then in the text itself. Rules, on text with traditional characters folded:
 
-- a sentence naming the report: "由<机关>编制的<年>年政府信息公开年度报告",
-  "现公布<年>年<机关>政府信息公开工作年度报告" / "现公布<机关><年>年…" / "现编制<学年><大学>信息公开
-  工作报告", "本报告由<机关>（根据…）编制",
-  "由<机关>编制本报告", "<机关>编制<年>年政府信息公开年度报告";
-- a notice wrapping the report ("…关于印发<机关><年>年政府信息公开工作年度报告的通知"): the report's
-  own title is the one inside, never the notice's agency;
+- a sentence naming the report: "由<机关>编制的<年>年政府信息公开年度报告", "由<机关>编制本报告",
+  "现公布<年>年<机关>政府信息公开工作年度报告" / "现公布<机关>（以下简称…）<年>年…",
+  "现编制<学年><大学>信息公开工作报告", "本报告由<机关>（根据…）编制", "<机关>编制<年>年…年度报告",
+  "梳理编制<机关><年>年…年报";
+- a notice wrapping the report ("…关于印发<机关><年>年政府信息公开工作年度报告的通知", in the body or
+  as the page title): the report's own title is the one inside, never the notice's agency;
 - the closing signature: an agency line at the end, optionally followed by a date line
-  (2020年1月15日, 二〇二〇年一月十五日); a date whose digits a crawler lost ("201911日") is no date;
-- lines at the top that are not the report: a 文号/签发人/索引号 line, page chrome
-  ("用微信扫描二维码分享", "字号 大 中 小", "打印本页", "关闭窗口").
+  (2020年1月15日, 二〇二〇年一月十五日) or with the date on its own line; a date whose digits a
+  crawler lost ("201911日") is no date;
+- lines at the top that are not the report: a 文号/签发人 line, the page's own index
+  (索引号/发布机构/生成日期…, whose 发布机构 is a fallback agency), breadcrumbs, page tools
+  ("用微信扫描二维码分享", "字号 大 中 小", "打印本页", "关闭窗口");
+- a page <title> without the site after it ("… - 甲市人民政府").
 """
 
 from __future__ import annotations
