@@ -10,7 +10,7 @@ are then in the text itself. Rules, on text with traditional characters folded:
 - a notice wrapping the report ("…关于印发<机关><年>年政府信息公开工作年度报告的通知", in the body or
   as the page title): the report's own title is the one inside, never the notice's agency;
 - the closing signature: an agency line at the end, optionally followed by a date line
-  (2020年1月15日, 二〇二〇年一月十五日) or with the date on its own line; a date whose digits a
+  (2020年1月15日, 二〇二〇年一月十五日) or by a date on the same line; a date whose digits a
   crawler lost ("201911日") is no date;
 - lines at the top that are not the report: a 文号/签发人 line, the page's own index
   (索引号/发布机构/生成日期…, whose 发布机构 is a fallback agency), breadcrumbs, page tools
