@@ -104,12 +104,6 @@ def _body_title(text: str, folded: str) -> tuple[str | None, str | None]:
     return squash(text[:600])[span[0]:span[1]], squash(folded[:600])[span[0]:span[1]]
 
 
-def body_title_of(text: str) -> str | None:
-    """The title block at the top of the body, whitespace removed, or None."""
-    span = body_title_span(text)
-    return squash(text[:600])[span[0]:span[1]] if span else None
-
-
 def body_title_span(text: str) -> tuple[int, int] | None:
     """Where the title block is in the squashed first 600 characters, or None.
 
