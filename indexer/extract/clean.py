@@ -7,6 +7,7 @@ footers ("附件下载：", "扫一扫在手机打开当前页", "打印 关闭"
 "主办单位", "网站标识码"). `body_bounds` returns one contiguous span, so chrome inside the
 report (a byline under the title) stays; only a head and a tail made of chrome are cut.
 
+Lines of page tools at the very top ("用微信扫描二维码分享", "打印本页", "关闭窗口") are skipped.
 The rule is "when unsure, keep": the head is cut only at a byline marker found near the start
 and then only up to the report title when the title sits just above the byline; the tail is cut
 only while what remains at the end is made of known chrome words.
@@ -35,9 +36,14 @@ _TAIL_WORD = re.compile(
 _TAIL_LINE = re.compile(r"^\s*(?:主办单位|承办单位|网站标识码|版权所有|ICP备|[京闽浙]ICP|网站地图)")
 
 
+# Lines at the top made only of page tools ("用微信扫描二维码分享", "打印本页", "关闭窗口").
+_HEAD_CHROME_LINE = re.compile(r"^[ \t\u3000]*(?:(?:用微信扫描二维码分享|扫一扫在手机打开当前页|分享到[：:]?|打印本页|关闭窗口"
+                               r"|【打印】|【关闭】|打印|关闭|\|)[ \t\u3000]*)+$")
+
+
 def body_bounds(text: str) -> tuple[int, int]:
     """(start, end) of the report body inside crawled text: 0 <= start <= end <= len(text)."""
-    start = _head_end(text)
+    start = _skip_head_chrome(text, _head_end(text))
     end = _tail_start(text, start)
     return start, max(start, end)
 
@@ -62,6 +68,17 @@ def _head_end(text: str) -> int:
             return _skip_space(text, offset)
         break
     return _skip_space(text, last.end())
+
+
+def _skip_head_chrome(text: str, pos: int) -> int:
+    """Past the lines of page tools that open the body (a byline may sit above or below them)."""
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        if not _HEAD_CHROME_LINE.match(text[pos:end]):
+            break
+        pos = _skip_space(text, end)
+    return pos
 
 
 def _skip_space(text: str, pos: int) -> int:

@@ -12,7 +12,8 @@ The pipeline for one file:
    one line per row with tab-separated cells, each cell's span kept in ``tables`` (`html`).
 4. A file over `limits.MAX_FILE_BYTES` is refused before it is read; an HTML page nested deeper
    than `limits.MAX_HTML_DEPTH` right after it is parsed.
-5. A body without Chinese text, or naming no 信息公开/年度报告, is not a report.
+5. A body without Chinese text, or naming no 信息公开/年度报告, is not a report. The cues are
+   looked for with traditional characters folded (資訊公開 / 年度報告 read as 资讯公开 / 年度报告).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ READERS: dict[str, Reader] = {
 }
 SUFFIXES = frozenset(READERS)
 
-_REPORT_CUES = ("信息公开", "政务公开", "公开工作", "年度报告", "年报")
+_REPORT_CUES = ("信息公开", "政务公开", "资讯公开", "公开工作", "年度报告", "年报")
 
 
 def read_document(path: str | Path, display: str | None = None) -> Document:
@@ -75,6 +76,9 @@ def check_is_report(doc: Document, name: str) -> None:
     """Raise ReportReadError unless the body is Chinese text about information disclosure."""
     if not HAN.search(doc.text):
         raise ReportReadError(name, "no Chinese text in the body (not a report)")
-    if not any(cue in doc.text or cue in doc.header.get("title", "") for cue in _REPORT_CUES):
+    from indexer.extract.folded import fold_han
+
+    text, title = fold_han(doc.text), fold_han(doc.header.get("title", ""), like=doc.text)
+    if not any(cue in text or cue in title for cue in _REPORT_CUES):
         raise ReportReadError(name, "not a government information disclosure report "
                                     "(no 信息公开/年度报告 in the text)")

@@ -23,6 +23,7 @@ _CELL_ZEROS = re.compile(r"^0(?:[\s\u00a0\u3000]+0)+$")
 WORD_ZERO_CELLS = {"暂无", "无"}
 _CELL_FIRST = set("0123456789暂无")   # how every cell value above begins
 _CONTACT_LABEL = re.compile(r"(电话|传真|邮编|邮政编码|热线|手机|联系方式|QQ)[:：\s]*$")
+_SPACE = " \t\n\r\u00a0\u3000"
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
@@ -67,8 +68,9 @@ def number_value(token: str) -> int | None:
 
 def is_count_at(text: str, start: int, end: int) -> bool:
     """Whether the number text[start:end] is a count rather than a date, code or phone number."""
-    after = text[end:end + 4]
-    before = text[max(0, start - 8):start]
+    # A crawl may put the number on a line of its own: look past the line breaks around it.
+    after = text[end:end + 12].lstrip(_SPACE)[:4]
+    before = text[max(0, start - 16):start].rstrip(_SPACE)[-8:]
     if not after or after[0] not in COUNT_UNITS + "余多":
         return False
     if after.startswith(("个工作日", "个月", "个小时", "多年", "余年")) or after[:2] in ("件事",):

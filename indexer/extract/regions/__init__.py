@@ -4,9 +4,13 @@ Resolution:
 1. Place names are matched leftmost-longest in the agency, else the title, else the opening of
    the body. Matches must nest (潮州市 + 湘桥区 -> 445102); a short form naming both a province
    and its city (吉林) means the city.
-2. Development zones (经开区, 高新区, 新区, 综合实验区) are not divisions: they resolve through the
+2. A township (镇, 乡, 街道) is not a division: its own name is never read as a place, and it
+   resolves to the county printed before it, in the agency or in the text (`townships`). A
+   university, college or hospital that prints its address sits where the address says
+   (中山大学 is in 广州, not 中山: `institutions`).
+3. Development zones (经开区, 高新区, 新区, 综合实验区) are not divisions: they resolve through the
    place name they carry to the parent city (吉林经开区 -> 吉林市) or county (平潭 -> 平潭县).
-3. A name shared by several units (江北区: 宁波 330205, 重庆 500105; 鼓楼区 ×4) is decided by
+4. A name shared by several units (江北区: 宁波 330205, 重庆 500105; 鼓楼区 ×4) is decided by
    evidence in the body: the city named with the county ("宁波市江北区"), the city or province
    named at all (a platform such as "浙江政务服务网"), a phone area code, a postcode prefix
    (indexer/data/city_contacts.tsv). With no deciding evidence every candidate is kept.
@@ -21,6 +25,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from indexer.extract.folded import fold_han
 from indexer.extract.regions.divisions import (
     Unit,
     city_code_of,
@@ -31,7 +36,9 @@ from indexer.extract.regions.divisions import (
     stem,
     units,
 )
+from indexer.extract.regions.institutions import institution_places
 from indexer.extract.regions.places import PlaceMatch, candidates_from, find_places
+from indexer.extract.regions.townships import township_places
 from indexer.model.record import Region
 
 __all__ = ["PlaceMatch", "Unit", "candidates_from", "city_contacts", "describe", "find_places",
@@ -45,19 +52,26 @@ _BODY_WINDOW = 3000     # the title, the opening and the contact line; later tex
 
 def resolve_region(agency: str | None, text: str, header: dict[str, str]) -> Region:
     """The agency's region from GB/T 2260 codes and evidence in the text."""
-    title = header.get("title") or ""
-    body = re.sub(r"\s+", "", text[:_BODY_WINDOW])
+    title = fold_han(header.get("title") or "", like=text)
+    body = re.sub(r"\s+", "", fold_han(text[:_BODY_WINDOW], like=text))
+    town = township_places(agency, body) if agency else None
+    if town:
+        title = title.replace(town[2], "")     # 黄石镇 is not 黄石市
+    placed = (town[0], town[1]) if town else institution_places(agency, body) if agency else None
     for source, where in ((agency, "agency"), (title, "title"), (body[:300], "body")):
         if not source:
             continue
-        matches = find_places(source, short_forms=where != "body")
+        if where == "agency" and placed:
+            matches = placed[0]
+        else:
+            matches = find_places(source, short_forms=where != "body")
         codes = candidates_from(matches)
         if codes:
             break
     else:
         return Region(evidence="no place name in agency, title or body")
     names = "+".join(m.text for m in matches)
-    evidence = [f"{where} {source[:30]}: {names}"]
+    evidence = [f"{where} {source[:30]}: {names}"] + ([placed[1]] if placed and where == "agency" else [])
     zone = _ZONE.search(source or "")
     if zone:
         evidence.append(f"{zone.group()} is not a GB/T 2260 unit: "

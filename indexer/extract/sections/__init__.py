@@ -30,6 +30,7 @@ Modules: `cues` (the heading vocabulary), `candidate` (what the passes share), `
 
 from __future__ import annotations
 
+from indexer.extract.folded import fold_han
 from indexer.extract.sections.candidate import Candidate, squeeze
 from indexer.extract.sections.cues import CUES, classify, expected_sections, numeral
 from indexer.extract.sections.inferred import add_appendix, add_lead_ins, add_tables
@@ -40,12 +41,16 @@ __all__ = ["CUES", "classify", "expected_sections", "numeral", "split_sections"]
 
 
 def split_sections(text: str) -> list[Section]:
-    """Sections covering `text` in order, without gaps or overlaps."""
-    sq = squeeze(text)
-    chosen = numbered_headings(text, sq)
-    chosen = add_tables(text, sq, chosen)
-    chosen = add_lead_ins(text, chosen)
-    chosen = add_appendix(text, chosen)
+    """Sections covering `text` in order, without gaps or overlaps.
+
+    Headings are read with traditional characters folded (same offsets); a section's heading
+    keeps the characters as printed."""
+    folded = fold_han(text)
+    sq = squeeze(folded)
+    chosen = numbered_headings(folded, sq)
+    chosen = add_tables(folded, sq, chosen)
+    chosen = add_lead_ins(folded, chosen)
+    chosen = add_appendix(folded, chosen)
     return _build(text, chosen)
 
 
