@@ -168,6 +168,7 @@ def sentence_ends(text: str) -> list[int]:
     lines = lines_of(text, 0, len(text))
     in_table = [False] * len(lines)
     for first, end in table_runs(lines):
+        ends.add(lines[end - 1].end)
         for k in range(first, end):
             in_table[k] = True
     for i in range(1, len(lines)):

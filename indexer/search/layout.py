@@ -234,3 +234,20 @@ def _grid(text: str, rows: list[Sequence[TableCell]], starts: set[int],
 def _is_label(cell_text: str) -> bool:
     bare = cell_text.strip(WHITESPACE)
     return bool(bare) and not is_value(Line(0, len(bare), bare))
+
+
+def block_pieces(blocks: list[Block]) -> list[Piece]:
+    """Every piece of the blocks, in display order."""
+    pieces: list[Piece] = []
+    for block in blocks:
+        pieces.extend(block.pieces)
+        for row in block.rows:
+            for cell in row:
+                pieces.extend(cell.pieces)
+    return pieces
+
+
+def display_map(text: str, blocks: list[Block]) -> tuple[str, list[int]]:
+    """The text the blocks show and, for each of its characters, its offset in `text`."""
+    offsets = [k for a, b in block_pieces(blocks) for k in range(a, b)]
+    return "".join(text[k] for k in offsets), offsets
