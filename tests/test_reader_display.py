@@ -70,7 +70,7 @@ def test_a_table_run_together_on_one_line_is_shown_as_printed_with_a_note():
     text = ("三、申请情况。表格如下申请人情况自然人总计一、本年新收640020470二、上年结转0000000"
             "三、本年度办理结果（一）予以公开270020130（二）部分公开0000000（三）不予公开1000001（四）无法提供0000000")
     blocks = layout(text, 0, len(text))
-    assert [(b.kind, b.note) for b in blocks] == [("p", ""), ("raw", RUN_TOGETHER_NOTE)]
+    assert [(b.kind, b.note) for b in blocks] == [("h", ""), ("raw", RUN_TOGETHER_NOTE)]
     assert _shown(text, blocks) == ["三、申请情况。表格如下", text[len("三、申请情况。表格如下"):]]
 
 
