@@ -108,7 +108,10 @@ def standalone(lines: list[Line], i: int) -> bool:
 
 
 def real_break(prev: Line, line: Line) -> bool:
-    """Whether the break between two consecutive lines starts a new paragraph."""
+    """Whether the break between two consecutive lines starts a new paragraph (a value line
+    belongs to the label above it unless a sentence ended there)."""
+    if is_value(line):
+        return line.blank_before or bool(_BREAK_END.search(prev.text))
     return (line.blank_before or bool(_BREAK_END.search(prev.text)) or is_heading(prev)
             or bool(HEADING_START.match(line.text)) or bool(_DATE.fullmatch(line.text))
             or bool(_DATE.fullmatch(prev.text)))
