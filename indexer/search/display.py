@@ -113,6 +113,7 @@ def real_break(prev: Line, line: Line) -> bool:
     if is_value(line):
         return line.blank_before or bool(_BREAK_END.search(prev.text))
     return (line.blank_before or bool(_BREAK_END.search(prev.text)) or is_heading(prev)
+            or (len(prev.text) <= 60 and prev.text.endswith(("报告", "年报")))
             or bool(HEADING_START.match(line.text)) or bool(_DATE.fullmatch(line.text))
             or bool(_DATE.fullmatch(prev.text)))
 

@@ -11,7 +11,7 @@ The pipeline, for one section's original text and the query's folded terms:
    window of about `width` characters around the first match of a long sentence, its edges moved
    out to the nearest place that cuts no number and no run of Han characters;
 3. rank sentences by how many different terms they contain, then by position; a sentence that is
-   only a heading line is kept only when nothing else matched;
+   only a heading line is kept only when no other sentence holds its terms;
 4. build HTML by escaping every piece of original text and adding ``<mark>`` around the matches
    (escape first, then add markup — never string replacement on HTML).
 """
@@ -101,8 +101,8 @@ def passages(text: str, terms: list[str], limit: int = 3, width: int = 120) -> l
             s, e = _adjust_window(candidates, s, e)
         candidates.setdefault((s, e), set()).add(k)
     headings = {c for c in candidates if _heading_only(text, *c)}
-    if len(headings) < len(candidates):
-        candidates = {c: f for c, f in candidates.items() if c not in headings}
+    covered = {k for c, f in candidates.items() if c not in headings for k in f}
+    candidates = {c: f for c, f in candidates.items() if c not in headings or f - covered}
     ranked = sorted(candidates.items(), key=lambda item: (-len(item[1]), item[0][0]))
     starts = {0, *ends}
     out = []
