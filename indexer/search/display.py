@@ -8,7 +8,8 @@ line. This module decides, for every line break of a text, what a reader should 
   a numbered heading ("一、", "（一）", "1."), at an empty line;
 * a **join** everywhere else: the whitespace is not shown, or shown as one space between two
   Latin words or two table values (`gap_piece`);
-* inside a crawled **table run** (short lines holding at least three stand-alone values), a row
+* inside a crawled **table run** (short lines holding at least three stand-alone values, or one
+  under two standard column words such as 行政复议 / 行政诉讼), a row
   ends after its values (`table_runs`, `crawl_rows` in `grids.py`).
 
 Everything is described by *pieces*: spans ``(start, end)`` of the original text, shown verbatim
@@ -38,6 +39,8 @@ _DATE = re.compile(r"(?:\d{4}|二[〇○零一二三四五六七八九]{3})\s*�
 _UNIT_START = set("年月日号个件条份次人名万亿元%％余多项家所期篇天时")
 _SHORT = 48           # longest line of a table run
 _RUN_VALUES = 3       # stand-alone values that make a run of short lines a table
+_TABLE_STARTS = ("（本列数据", "申请人情况", "指标名称", "第二十条", "行政复议", "信息内容")
+_TABLE_WORDS = {"行政复议", "行政诉讼", "结果维持", "指标名称", "申请人情况", "信息内容", "计量单位"}
 
 
 @dataclass(frozen=True)
@@ -151,11 +154,14 @@ def table_runs(lines: list[Line]) -> list[tuple[int, int]]:
                 len(lines[j].text) <= _SHORT and not _BREAK_END.search(lines[j].text))):
             j += 1
         values = [k for k in range(i, j) if standalone(lines, k)]
-        if len(values) >= _RUN_VALUES:
+        headed = sum(lines[k].text in _TABLE_WORDS for k in range(i, j)) >= 2
+        if len(values) >= _RUN_VALUES or (values and headed):
             first = i
             while first < values[0] and _top_heading(lines[first]) and not is_value(
                     lines[first + 1]):
                 first += 1
+            first = next((k for k in range(first, values[0])
+                          if lines[k].text.startswith(_TABLE_STARTS)), first)
             runs.append((first, values[-1] + 1))
         i = max(j, i + 1)
     return runs

@@ -7,7 +7,7 @@
 2. a crawled line that runs a whole table together ("规章000行政规范性文件77132470…") cannot be
    split into cells without guessing: it is shown as printed, with `RUN_TOGETHER_NOTE`;
 3. a run of short lines with stand-alone values (`display.table_runs`) becomes rows: a label
-   (its wrapped lines joined) and its values. Crawls drop empty cells, so the values get a column
+   (its wrapped lines joined), its unit (条, 件) and its values. Crawls drop empty cells, so the values get a column
    each only when every row has the same number of them; otherwise each row's values stay in
    one cell in printed order, with `RAGGED_NOTE`;
 4. everything else becomes paragraphs (`display.real_break`).
@@ -37,6 +37,7 @@ KNOWN_LABELS = (
     "本年处理决定数量", "采购项目数量", "采购总金额", "本年收费金额（单位：万元）", "三、本年度办理结果",
     "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理", "指标名称", "计量单位")
 
+UNITS = {"条", "件", "个", "份", "项", "次", "人", "人次", "元", "万元", "篇", "期", "家"}
 Tables = Sequence[Sequence[Sequence[TableCell]]]
 
 
@@ -96,8 +97,10 @@ def crawl_table(text: str, lines: list[Line]) -> Block:
     groups: list[tuple[list[Line], list[Line]]] = []
     labels: list[Line] = []
     values: list[Line] = []
-    for line in lines:
-        if is_value(line):
+    for k, line in enumerate(lines):
+        unit = (labels and not values and line.text in UNITS and k + 1 < len(lines)
+                and is_value(lines[k + 1]))
+        if is_value(line) or unit:
             values.append(line)
             continue
         if values:
@@ -106,26 +109,39 @@ def crawl_table(text: str, lines: list[Line]) -> Block:
         labels.append(line)
     groups.append((labels, values))
     counts = {len(v) for _l, v in groups if v}
-    uniform = len(counts) == 1
-    width = 1 + (max(counts) if uniform else 1)
+    uniform = len(counts) == 1 and (max(counts) > 1 or sum(bool(v) for _l, v in groups) > 1)
+    units = any(v and v[0].text in UNITS for _l, v in groups)
+    width = 1 + (max(counts) if uniform else 1 + units)
     rows: list[list[Cell]] = []
     for labels, values in groups:
         segments = [label_groups(seg) for seg in _segments(labels)]
         last = segments.pop() if values and segments else []
-        if len(last) > 1:    # header lines above a row's own label
+        if len(last) > 1 and not _column_words(last):    # header lines above the row's label
             segments.append(last[:-1])
             last = last[-1:]
         for segment in segments:
             rows.append([Cell(label_pieces(text, segment), True, width)])
         if not values:
             continue
-        row = [Cell(label_pieces(text, last), True)]
-        if uniform:
-            row += [Cell([(v.start, v.end)]) for v in values]
-        else:
-            row.append(Cell(joined(text, values, spaced=True)))
-        rows.append(row)
+        rows.append([Cell(label_pieces(text, last), True),
+                     *_value_cells(text, values, uniform, units)])
     return Block("table", rows=rows, note="" if uniform else RAGGED_NOTE)
+
+
+def _value_cells(text: str, values: list[Line], uniform: bool, units: bool) -> list[Cell]:
+    """A row's value cells: one per value when every row has as many; else its unit (when the
+    table has units) and then all its values in one cell, in printed order."""
+    if uniform:
+        return [Cell([(v.start, v.end)]) for v in values]
+    unit = values[:1] if values[0].text in UNITS else []
+    cells = [Cell([(u.start, u.end) for u in unit])] if units else []
+    return [*cells, Cell(joined(text, values[len(unit):], spaced=True))]
+
+
+def _column_words(groups: list[list[Line]]) -> bool:
+    """Label groups that are all column words of a standard table (行政复议 … 总计): a header
+    whose values' columns are not known, not a row label under a header."""
+    return all("".join("".join(line.text.split()) for line in g) in KNOWN_LABELS for g in groups)
 
 
 def _segments(labels: list[Line]) -> list[list[Line]]:
