@@ -110,10 +110,11 @@ def standalone(lines: list[Line], i: int) -> bool:
     return nxt is None or nxt.blank_before or nxt.text[0] not in _UNIT_START
 
 
-def real_break(prev: Line, line: Line) -> bool:
-    """Whether the break between two consecutive lines starts a new paragraph (a value line
+def real_break(lines: list[Line], i: int) -> bool:
+    """Whether the break between lines i-1 and i starts a new paragraph (a stand-alone value
     belongs to the label above it unless a sentence ended there)."""
-    if is_value(line):
+    prev, line = lines[i - 1], lines[i]
+    if standalone(lines, i):
         return line.blank_before or bool(_BREAK_END.search(prev.text))
     return (line.blank_before or bool(_BREAK_END.search(prev.text)) or is_heading(prev)
             or (len(prev.text) <= 60 and prev.text.endswith(("报告", "年报")))
@@ -184,7 +185,7 @@ def sentence_ends(text: str) -> list[int]:
     for i in range(1, len(lines)):
         prev, line = lines[i - 1], lines[i]
         row_end = in_table[i] and in_table[i - 1] and is_value(prev) and not is_value(line)
-        if real_break(prev, line) or row_end:
+        if real_break(lines, i) or row_end:
             ends.add(prev.end)
     return sorted(ends)
 
@@ -211,7 +212,7 @@ def shown_chars(text: str, start: int, end: int) -> list[str]:
     for i in range(1, len(lines)):
         prev, line = lines[i - 1], lines[i]
         value = is_value(line) and standalone(lines, i)
-        if real_break(prev, line) or gap_piece(text, prev, line, value):
+        if real_break(lines, i) or gap_piece(text, prev, line, value):
             shown[prev.end - start] = " "
     return shown
 

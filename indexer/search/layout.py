@@ -85,7 +85,7 @@ def paragraphs(text: str, lines: list[Line]) -> list[Block]:
     """Lines joined into paragraphs at the joins, cut at the real breaks."""
     groups: list[list[Line]] = []
     for i, line in enumerate(lines):
-        if not groups or real_break(lines[i - 1], line):
+        if not groups or real_break(lines, i):
             groups.append([])
         groups[-1].append(line)
     return [Block("h" if len(g) == 1 and is_heading(g[0]) else "p", joined(text, g))
