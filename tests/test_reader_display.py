@@ -66,6 +66,16 @@ def test_a_crawled_table_that_lost_empty_cells_keeps_values_in_printed_order():
                                         "（三）不予公开", "1.属于国家秘密 | 0"]
 
 
+def test_an_indicator_table_under_a_signature_keeps_units_in_their_own_cells():
+    text = ("特此报告。\n某某局\n2013年12月30日\n指标名称\n计量单位\n2013年度\n历年累计\n主动公开信息数\n条\n28\n184\n"
+            "受理申请总数\n件\n0\n行政复议数\n件\n0\n0")
+    blocks = layout(text, 0, len(text))
+    assert [b.kind for b in blocks] == ["p", "p", "p", "table"]
+    assert blocks[3].note == RAGGED_NOTE
+    assert _shown(text, blocks)[3] == ["指标名称 计量单位 2013年度 历年累计", "主动公开信息数 | 条 | 28 184",
+                                       "受理申请总数 | 件 | 0", "行政复议数 | 件 | 0 0"]
+
+
 def test_a_table_run_together_on_one_line_is_shown_as_printed_with_a_note():
     text = ("三、申请情况。表格如下申请人情况自然人总计一、本年新收640020470二、上年结转0000000"
             "三、本年度办理结果（一）予以公开270020130（二）部分公开0000000（三）不予公开1000001（四）无法提供0000000")
