@@ -5,7 +5,8 @@ number may be cut over several lines ("2016" / "年" / "1" / "月"), and a table
 line. This module decides, for every line break of a text, what a reader should see:
 
 * a **real break** (a new paragraph): after a line ending in 。！？；：, after a heading line, before
-  a numbered heading ("一、", "（一）", "1."), at an empty line;
+  a numbered heading ("一、", "（一）", "1."), at an empty line, around an HTML table row (its
+  cells are split by tabs);
 * a **join** everywhere else: the whitespace is not shown, or shown as one space between two
   Latin words or two table values (`gap_piece`);
 * inside a crawled **table run** (short lines holding at least three stand-alone values, or one
@@ -116,6 +117,8 @@ def real_break(lines: list[Line], i: int) -> bool:
     prev, line = lines[i - 1], lines[i]
     if standalone(lines, i):
         return line.blank_before or bool(_BREAK_END.search(prev.text))
+    if "\t" in prev.text or "\t" in line.text:   # rows of an HTML table: cells split by tabs
+        return True
     return (line.blank_before or bool(_BREAK_END.search(prev.text)) or is_heading(prev)
             or (len(prev.text) <= 60 and prev.text.endswith(("报告", "年报")))
             or bool(HEADING_START.match(line.text)) or bool(_DATE.fullmatch(line.text))
@@ -207,7 +210,8 @@ def shown_chars(text: str, start: int, end: int) -> list[str]:
         right = text[b] if b < end else ""
         for k in range(a, b):
             shown[k - start] = ""
-        if left and right and "\n" not in text[a:b] and _inline_space(left, right):
+        gap = text[a:b]
+        if left and right and "\n" not in gap and ("\t" in gap or _inline_space(left, right)):
             shown[a - start] = " "
     for i in range(1, len(lines)):
         prev, line = lines[i - 1], lines[i]
