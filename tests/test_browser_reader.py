@@ -23,6 +23,7 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 PINGTAN_2023 = "pingtan-87885"      # HTML page, 2021-format tables with real figures
 PUTIAN_AUDIT = "putian-1695454"     # crawled text: sentences and dates broken over lines
+SANMING_CRAWL = "sanming-1480639"   # crawled text whose 2019-format table kept every cell
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +116,19 @@ def test_a_crawled_paragraph_reads_without_the_crawler_breaks(page, server):
     page.locator("#preamble").scroll_into_view_if_needed()
     page.evaluate("document.querySelector('#preamble').scrollIntoView()")
     page.screenshot(path=str(SCREENSHOTS / "reader-paragraphs.png"), full_page=False)
+
+
+def test_a_crawled_2019_table_with_whole_rows_lines_up_under_its_heads(page, server):
+    page.goto(f"{server}/reports/{SANMING_CRAWL}#requests")
+    requests = page.locator("#requests table.grid")
+    assert _row(requests, "一、本年新收政府信息公开申请数量") == ["102", "4", "0", "1", "2", "1", "110"]
+    assert _row(requests, "（一）予以公开") == ["71", "3", "0", "1", "0", "2", "77"]
+    new_row = requests.locator("tr").filter(has_text="一、本年新收政府信息公开申请数量")
+    heads = requests.locator("tr").nth(2).locator("th")
+    assert heads.all_inner_texts() == ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    for k in range(5):   # 商业企业 … 其他 head the 2nd … 6th value columns
+        assert abs(_center_x(heads.nth(k)) - _center_x(new_row.locator("td").nth(k + 1))) < 2
+    assert page.locator("#requests .grid-note").count() == 0
 
 
 def test_find_box_counts_and_moves_between_occurrences(page, server):

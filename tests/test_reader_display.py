@@ -76,6 +76,20 @@ def test_an_indicator_table_under_a_signature_keeps_units_in_their_own_cells():
                                        "受理申请总数 | 件 | 0", "行政复议数 | 件 | 0 0"]
 
 
+def test_a_standard_crawled_table_with_whole_rows_gets_its_column_heads():
+    heads = "申请人情况\n自然人\n法人或其他组织\n总计\n商业\n企业\n科研机构\n社会公益组织\n法律服务机构\n其他\n"
+    text = heads + "一、本年新收\n5\n1\n0\n0\n0\n0\n6\n二、上年结转\n0\n0\n0\n0\n0\n0\n0"
+    (block,) = layout(text, 0, len(text))
+    assert block.note == ""
+    assert [[("".join(text[a:b] for a, b in c.pieces), c.colspan, c.rowspan) for c in row]
+            for row in block.rows[:3]] == [
+        [("", 1, 3), ("申请人情况", 7, 1)],
+        [("自然人", 1, 2), ("法人或其他组织", 5, 1), ("总计", 1, 2)],
+        [("商业企业", 1, 1), ("科研机构", 1, 1), ("社会公益组织", 1, 1), ("法律服务机构", 1, 1), ("其他", 1, 1)]]
+    assert _shown(text, [block])[0][3:] == ["一、本年新收 | 5 | 1 | 0 | 0 | 0 | 0 | 6",
+                                            "二、上年结转 | 0 | 0 | 0 | 0 | 0 | 0 | 0"]
+
+
 def test_a_table_run_together_on_one_line_is_shown_as_printed_with_a_note():
     text = ("三、申请情况。表格如下申请人情况自然人总计一、本年新收640020470二、上年结转0000000"
             "三、本年度办理结果（一）予以公开270020130（二）部分公开0000000（三）不予公开1000001（四）无法提供0000000")

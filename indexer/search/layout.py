@@ -9,7 +9,8 @@
 3. a run of short lines with stand-alone values (`display.table_runs`) becomes rows: a label
    (its wrapped lines joined), its unit (条, 件) and its values. Crawls drop empty cells, so the values get a column
    each only when every row has the same number of them; otherwise each row's values stay in
-   one cell in printed order, with `RAGGED_NOTE`;
+   one cell in printed order, with `RAGGED_NOTE`; the standard application and appeals tables
+   with all their values get their two- and three-level column heads (`standard_head`);
 4. everything else becomes paragraphs (`display.real_break`).
 
 Every block is made of pieces of the original text, in order; nothing is invented or re-ordered.
@@ -38,6 +39,10 @@ KNOWN_LABELS = (
     "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理", "指标名称", "计量单位")
 
 UNITS = {"条", "件", "个", "份", "项", "次", "人", "人次", "元", "万元", "篇", "期", "家"}
+REQUEST_HEAD = ("申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织",
+                "法律服务机构", "其他")
+_RESULTS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+APPEAL_HEAD = ("行政复议", "行政诉讼", *_RESULTS, "未经复议直接起诉", "复议后起诉", *_RESULTS, *_RESULTS)
 Tables = Sequence[Sequence[Sequence[TableCell]]]
 
 
@@ -119,13 +124,38 @@ def crawl_table(text: str, lines: list[Line]) -> Block:
         if len(last) > 1 and not _column_words(last):    # header lines above the row's label
             segments.append(last[:-1])
             last = last[-1:]
+        n = len(values) if uniform else 0
         for segment in segments:
-            rows.append([Cell(label_pieces(text, segment), True, width)])
+            rows.extend(standard_head(text, segment, n)
+                        or [[Cell(label_pieces(text, segment), True, width)]])
         if not values:
             continue
-        rows.append([Cell(label_pieces(text, last), True),
-                     *_value_cells(text, values, uniform, units)])
+        head = standard_head(text, last, n)
+        label = [] if head else [Cell(label_pieces(text, last), True)]
+        rows.extend(head or [])
+        rows.append([*label, *_value_cells(text, values, uniform, units)])
     return Block("table", rows=rows, note="" if uniform else RAGGED_NOTE)
+
+
+def standard_head(text: str, groups: list[list[Line]], n: int) -> list[list[Cell]] | None:
+    """The header rows of a standard table (申请人情况 over 7 columns, 行政复议/行政诉讼 over 15)
+    when the label groups are its column words in printed order and each row has all its values;
+    the cells keep the text order, so rowspan/colspan place them."""
+    names = ["".join("".join(line.text.split()) for line in g) for g in groups]
+
+    def head(group: list[Line], colspan: int = 1, rowspan: int = 1) -> Cell:
+        return Cell(joined(text, group), True, colspan, rowspan)
+
+    if n == 7 and names[-9:] == list(REQUEST_HEAD):
+        lead, g = groups[:-9], groups[-9:]
+        return [[Cell(label_pieces(text, lead), True, 1, 3), head(g[0], 7)],
+                [head(g[1], 1, 2), head(g[2], 5), head(g[3], 1, 2)],
+                [head(x) for x in g[4:]]]
+    if n == 15 and names == list(APPEAL_HEAD):
+        return [[head(groups[0], 5), head(groups[1], 10)],
+                [*(head(x, 1, 2) for x in groups[2:7]), head(groups[7], 5), head(groups[8], 5)],
+                [head(x) for x in groups[9:]]]
+    return None
 
 
 def _value_cells(text: str, values: list[Line], uniform: bool, units: bool) -> list[Cell]:
