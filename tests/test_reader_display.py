@@ -213,8 +213,9 @@ def test_the_html_report_of_2021_shows_its_tables_as_grids(client):
     rows = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r) for r in re.findall(r"<tr>(.*?)</tr>", tables[0])]
     assert [html.unescape(re.sub("<[^>]+>", "", c)) for c in rows[6]] == ["行政许可", "27"]
     assert [html.unescape(re.sub("<[^>]+>", "", c)) for c in rows[3]] == ["行政规范性文件", "0", "0", "10"]
-    assert '<th colspan="5">法人或其他组织</th>' in tables[1]
-    assert '<th rowspan="2">自然人</th>' in tables[1]
+    assert '<th scope="col" colspan="5">法人或其他组织</th>' in tables[1]
+    assert '<th scope="col" rowspan="2">自然人</th>' in tables[1]
+    assert '<th scope="row" colspan="3">一、本年新收政府信息公开申请数量</th>' in tables[1]
 
 
 def test_raw_view_shows_the_text_as_extracted(client, index):

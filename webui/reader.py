@@ -123,11 +123,14 @@ def render_block(text: str, block: Block, figures: list[tuple[int, int, str]],
     rows = []
     for row in block.rows:
         cells = []
+        scope = "row" if any(not c.header for c in row) else "col"
         for cell in row:
-            tag = "th" if cell.header else "td"
             span = "".join(f' {name}="{n}"' for name, n in (("colspan", cell.colspan),
                                                            ("rowspan", cell.rowspan)) if n > 1)
-            cells.append(f"<{tag}{span}>{body(cell.pieces)}</{tag}>")
+            if cell.header:
+                cells.append(f'<th scope="{scope}"{span}>{body(cell.pieces)}</th>')
+            else:
+                cells.append(f"<td{span}>{body(cell.pieces)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return f'{note}<div class="grid-wrap"><table class="grid">{"".join(rows)}</table></div>'
 
