@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from serving import serving
 
 pytestmark = pytest.mark.browser

@@ -14,12 +14,17 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-
 from conftest import fetch_page
+
 from indexer.model.record import TableCell
 from indexer.search.display import WHITESPACE, sentence_ends
-from indexer.search.layout import (RAGGED_NOTE, RUN_TOGETHER_NOTE, block_pieces, display_map,
-                                   layout)
+from indexer.search.layout import (
+    RAGGED_NOTE,
+    RUN_TOGETHER_NOTE,
+    block_pieces,
+    display_map,
+    layout,
+)
 from webui.reader import report_sections
 
 
@@ -208,7 +213,7 @@ def _crossed(report, key) -> bool:
 
 def test_the_html_report_of_2021_shows_its_tables_as_grids(client):
     page = fetch_page(client, "/reports/putian-1698102")
-    tables = re.findall(r'<table class="grid">(.*?)</table>', page, re.S)
+    tables = re.findall(r'<table class="grid">(.*?)</table>', page, re.DOTALL)
     assert len(tables) == 4
     rows = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r) for r in re.findall(r"<tr>(.*?)</tr>", tables[0])]
     assert [html.unescape(re.sub("<[^>]+>", "", c)) for c in rows[6]] == ["行政许可", "27"]
@@ -222,7 +227,7 @@ def test_raw_view_shows_the_text_as_extracted(client, index):
     report = index.get_report("putian-1695454")
     page = fetch_page(client, "/reports/putian-1695454?view=raw")
     assert '<table class="grid">' not in page
-    body = "".join(re.findall(r'<div class="text">(.*?)</div>', page, re.S))
+    body = "".join(re.findall(r'<div class="text">(.*?)</div>', page, re.DOTALL))
     assert html.unescape(re.sub(r"<[^>]+>", "", body)) == report.text
     read = fetch_page(client, "/reports/putian-1695454")
     assert "2021年1月1日至2021年12月31日止。" in html.unescape(re.sub(r"<[^>]+>", "", read))
@@ -238,5 +243,5 @@ def test_find_box_marks_every_occurrence_with_numbered_anchors(client, index, q,
     ids = re.findall(r'<mark id="m(\d+)">', page)
     assert [int(n) for n in ids] == list(range(1, expected + 1))
     if expected:
-        assert f'<a class="find-next" href="#m1" rel="nofollow">下一处</a>' in page
+        assert '<a class="find-next" href="#m1" rel="nofollow">下一处</a>' in page
         assert f'<a class="find-prev" href="#m{expected}" rel="nofollow">上一处</a>' in page

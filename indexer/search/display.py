@@ -61,7 +61,7 @@ class Block:
 
     kind: str
     pieces: list[Piece] = field(default_factory=list)
-    rows: list[list["Cell"]] = field(default_factory=list)
+    rows: list[list[Cell]] = field(default_factory=list)
     note: str = ""
 
 

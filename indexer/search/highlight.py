@@ -21,7 +21,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from indexer.search.display import WHITESPACE, Line, is_heading, sentence_at, sentence_ends, shown_chars
+from indexer.search.display import (WHITESPACE, Line, is_heading, sentence_at, sentence_ends,
+                                    shown_chars)
 from indexer.text.normalize import is_han, normalize
 
 

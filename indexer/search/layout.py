@@ -18,6 +18,7 @@ Every block is made of pieces of the original text, in order; nothing is invente
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -267,7 +268,7 @@ def _grid(text: str, rows: list[Sequence[TableCell]], starts: set[int],
     cells = sorted((c for row in rows for c in row if c.end > c.start), key=lambda c: c.start)
     if not cells or cells[0].start not in starts or cells[-1].end not in ends:
         return None
-    for a, b in zip(cells, cells[1:]):
+    for a, b in itertools.pairwise(cells):
         if b.start < a.end or text[a.end:b.start].strip(WHITESPACE):
             return None
     grid = [[Cell(joined(text, lines_of(text, c.start, c.end)),
