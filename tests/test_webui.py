@@ -167,16 +167,17 @@ def test_report_page_has_metadata_toc_and_section_anchors(small_client, small_in
     anchors = section_anchors(s.slug for s in report.sections)
     assert re.findall(r'<section class="section" id="([^"]+)"', html) == anchors
     assert re.findall(r'<li><a href="#([^"]+)">', html) == anchors
-    body = "".join(re.findall(r'<div class="text">(.*?)</div>', html, re.S))
+    raw = page(small_client, f"/reports/{JIANGBEI}?view=raw")
+    body = "".join(re.findall(r'<div class="text">(.*?)</div>', raw, re.S))
     assert unescape(re.sub(r"<[^>]+>", "", body)) == report.text
-    assert "<mark>" not in html
+    assert "<mark" not in html
 
 
 def test_report_from_a_search_marks_the_terms(small_client, small_index):
     report = small_index.get_report(JIANGBEI)
     html = page(small_client, f"/reports/{JIANGBEI}?q=" + quote("教育局 -收费"))
     expected = term_spans(report.text, query_terms("教育局"))
-    assert len(expected) == report.text.count("教育局") == html.count("<mark>教育局</mark>")
+    assert len(expected) == report.text.count("教育局") == len(re.findall(r"<mark[^>]*>教育局</mark>", html))
     assert f"已标出检索词“教育局 -收费”：共 {len(expected)} 处。" in html
 
 

@@ -115,18 +115,19 @@ def test_terms_are_marked_across_crawler_line_breaks(report):
 def test_report_sections_cover_the_text_with_marks(ctx, report):
     rep = report(JIANGBEI)
     marks = term_spans(rep.text, query_terms('"教育局"'))
-    sections = report_sections(rep, marks)
+    sections = report_sections(rep, marks, raw=True)
     assert [s["anchor"] for s in sections] == section_anchors(s.slug for s in rep.sections)
     body = "".join(str(s["html"]) for s in sections)
-    assert body.count("<mark>") == len(marks) == rep.text.count("教育局")
+    assert body.count("<mark") == len(marks) == rep.text.count("教育局")
+    assert re.findall(r'<mark id="m(\d+)">', body) == [str(n) for n in range(1, len(marks) + 1)]
     assert html.unescape(re.sub(r"<[^>]+>", "", body)) == rep.text
 
 
 def test_figures_nest_and_marks_split_at_their_edges(ctx):
     text = "共受理<b>申请</b>12件，答复12件。"
     out = str(render_span(text, 0, len(text), [(3, 15, "outer"), (6, 17, "clipped")], [(0, 8)]))
-    assert out == ('<mark>共受理</mark><span class="fig" id="fig-outer"><mark>&lt;b&gt;</mark>'
-                   '<span class="fig" id="fig-clipped"><mark>申请</mark>&lt;/b&gt;12件</span></span>，答复12件。')
+    assert out == ('<mark id="m1">共受理</mark><span class="fig" id="fig-outer"><mark data-m="1">&lt;b&gt;</mark>'
+                   '<span class="fig" id="fig-clipped"><mark data-m="1">申请</mark>&lt;/b&gt;12件</span></span>，答复12件。')
 
 
 _TEXT = st.text(alphabet=st.sampled_from(list("申请公开<>&\"' \n年度報告2016")), max_size=60)
@@ -140,7 +141,7 @@ def test_rendered_text_is_escaped_and_complete(text, q, figs):
     figures = [(min(a, b), max(a, b), f"k{i}") for i, (a, b) in enumerate(figs)
                if min(a, b) < max(a, b) <= len(text)]
     out = str(render_span(text, 0, len(text), figures, term_spans(text, query_terms(q))))
-    stripped = re.sub(r'</?mark>|<span class="fig" id="fig-k\d">|</span>', "", out)
+    stripped = re.sub(r'</?mark[^>]*>|<span class="fig" id="fig-k\d">|</span>', "", out)
     assert "<" not in stripped and ">" not in stripped
     assert html.unescape(stripped) == text
-    assert out.count("<span") == out.count("</span>") and out.count("<mark>") == out.count("</mark>")
+    assert out.count("<span") == out.count("</span>") and out.count("<mark") == out.count("</mark>")

@@ -14,6 +14,8 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from indexer.model.record import Report
+from indexer.search.display import Block
+from indexer.search.layout import layout
 from indexer.search.passages import section_anchors
 
 from .labels import figure_label, section_label
@@ -50,13 +52,18 @@ def _nested(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 
 
 def render_span(text: str, start: int, end: int, figures: list[tuple[int, int, str]],
-                marks: list[tuple[int, int]]) -> Markup:
-    """Escaped `text[start:end]` with `<mark>` around `marks` and anchors around `figures`."""
+                marks: list[tuple[int, int]], seen: set[str] | None = None) -> Markup:
+    """Escaped `text[start:end]` with `<mark>` around `marks` and anchors around `figures`.
+
+    A figure or mark cut over several pieces carries its id (`fig-KEY`, `mN`, N counting marks
+    from 1) on its first piece only; `seen` holds the ids already given out on the page."""
+    seen = set() if seen is None else seen
     figs = _nested([(max(s, start), min(e, end), k) for s, e, k in figures
                     if s < end and e > start])
-    marks = [(max(s, start), min(e, end)) for s, e in marks if s < end and e > start]
+    clipped = [(max(s, start), min(e, end), n) for n, (s, e) in enumerate(marks, 1)
+               if s < end and e > start]
     cuts = sorted({start, end, *(p for s, e, _ in figs for p in (s, e)),
-                   *(p for s, e in marks for p in (s, e))})
+                   *(p for s, e, _n in clipped for p in (s, e))})
     opens: dict[int, list[tuple[int, int, str]]] = {}
     for fig in figs:
         opens.setdefault(fig[0], []).append(fig)
@@ -67,21 +74,81 @@ def render_span(text: str, start: int, end: int, figures: list[tuple[int, int, s
             stack.pop()
             out.append("</span>")
         for fig in opens.get(pos, []):
-            out.append(f'<span class="fig" id="fig-{escape(fig[2])}">')
+            out.append(_open_figure(fig[2], seen))
             stack.append(fig)
         piece = str(escape(text[pos:cuts[i + 1]]))
-        if any(s <= pos and cuts[i + 1] <= e for s, e in marks):
-            piece = f"<mark>{piece}</mark>"
+        mark = next((n for s, e, n in clipped if s <= pos and cuts[i + 1] <= e), None)
+        if mark is not None:
+            piece = f"{_open_mark(mark, seen)}{piece}</mark>"
         out.append(piece)
     out.extend("</span>" for _ in stack)
     return Markup("".join(out))
 
 
-def report_sections(report: Report, marks: list[tuple[int, int]]) -> list[dict[str, Any]]:
-    """Each section with its anchor id, Chinese label, heading and body HTML."""
+def _open_figure(key: str, seen: set[str]) -> str:
+    name = f"fig-{key}"
+    if name in seen:
+        return f'<span class="fig" data-fig="{escape(key)}">'
+    seen.add(name)
+    return f'<span class="fig" id="{escape(name)}">'
+
+
+def _open_mark(number: int, seen: set[str]) -> str:
+    name = f"m{number}"
+    if name in seen:
+        return f'<mark data-m="{number}">'
+    seen.add(name)
+    return f'<mark id="{name}">'
+
+
+def render_pieces(text: str, pieces: list[tuple[int, int]], figures: list[tuple[int, int, str]],
+                  marks: list[tuple[int, int]], seen: set[str]) -> str:
+    """The pieces of a block, each escaped and marked, in order."""
+    return "".join(render_span(text, a, b, figures, marks, seen) for a, b in pieces)
+
+
+def render_block(text: str, block: Block, figures: list[tuple[int, int, str]],
+                 marks: list[tuple[int, int]], seen: set[str]) -> str:
+    """One laid-out block as HTML: a paragraph, a heading line, a table grid or printed text."""
+    def body(pieces: list[tuple[int, int]]) -> str:
+        return render_pieces(text, pieces, figures, marks, seen)
+
+    note = f'<p class="grid-note" role="note">{escape(block.note)}</p>' if block.note else ""
+    if block.kind == "h":
+        return f'<p class="para-heading">{body(block.pieces)}</p>'
+    if block.kind == "p":
+        return f"<p>{body(block.pieces)}</p>"
+    if block.kind == "raw":
+        return f'{note}<div class="raw-table">{body(block.pieces)}</div>'
+    rows = []
+    for row in block.rows:
+        cells = []
+        scope = "row" if any(not c.header for c in row) else "col"
+        for cell in row:
+            span = "".join(f' {name}="{n}"' for name, n in (("colspan", cell.colspan),
+                                                           ("rowspan", cell.rowspan)) if n > 1)
+            if cell.header:
+                cells.append(f'<th scope="{scope}"{span}>{body(cell.pieces)}</th>')
+            else:
+                cells.append(f"<td{span}>{body(cell.pieces)}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return f'{note}<div class="grid-wrap"><table class="grid">{"".join(rows)}</table></div>'
+
+
+def report_sections(report: Report, marks: list[tuple[int, int]],
+                    raw: bool = False) -> list[dict[str, Any]]:
+    """Each section with its anchor id, Chinese label, heading and body HTML: laid out for
+    reading (`indexer.search.layout`), or the text exactly as extracted when `raw`."""
     figures = [(f["start"], f["end"], f["key"]) for f in figures_of(report) if f["anchor"]]
     anchors = section_anchors(s.slug for s in report.sections)
-    return [{"anchor": anchor, "slug": s.slug, "label": section_label(s.slug),
-             "heading": " ".join(s.heading.split()),
-             "html": render_span(report.text, s.start, s.end, figures, marks)}
-            for s, anchor in zip(report.sections, anchors)]
+    seen: set[str] = set()
+    out = []
+    for s, anchor in zip(report.sections, anchors):
+        if raw:
+            html = render_span(report.text, s.start, s.end, figures, marks, seen)
+        else:
+            html = Markup("".join(render_block(report.text, block, figures, marks, seen)
+                                  for block in layout(report.text, s.start, s.end, report.tables)))
+        out.append({"anchor": anchor, "slug": s.slug, "label": section_label(s.slug),
+                    "heading": " ".join(s.heading.split()), "html": html})
+    return out

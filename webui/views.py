@@ -78,8 +78,9 @@ def report(report_id: str):
     marks = term_spans(record.text, query_terms(q)) if q else []
     region = {"province": record.region.province, "city": record.region.city,
               "county": record.region.county}
-    return render_template("report.html", report=record, q=q, marks=len(marks),
-                           sections=report_sections(record, marks), figures=figures_of(record),
+    raw = request.args.get("view") == "raw"
+    return render_template("report.html", report=record, q=q, marks=len(marks), raw=raw,
+                           sections=report_sections(record, marks, raw), figures=figures_of(record),
                            flags=[f.message for f in record.flags], region_text=region_label(region),
                            published=chinese_date(record.published),
                            agency_link=agency_url(canonical) if canonical else None,

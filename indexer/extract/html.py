@@ -149,12 +149,19 @@ def _write_table(table: Tag, out: _Writer) -> list[list[TableCell]]:
             if i:
                 out.write("\t")
             value = _inline_text(cell)
-            row.append(TableCell(value, out.length, out.length + len(value)))
+            row.append(TableCell(value, out.length, out.length + len(value),
+                                 _span(cell, "rowspan"), _span(cell, "colspan")))
             out.write(value)
         if row:
             rows.append(row)
             out.newline()
     return rows
+
+
+def _span(cell: Tag, name: str) -> int:
+    """A cell's rowspan or colspan attribute (1 when missing or not a small number)."""
+    value = str(cell.get(name) or "").strip()
+    return min(int(value), 1000) if value.isdigit() and int(value) > 0 else 1
 
 
 def _meta(soup: BeautifulSoup, name: str) -> str:
@@ -203,9 +210,10 @@ def _strip_lines(raw: str, tables: list[list[list[TableCell]]]) -> str:
         for row in table:
             for cell in row:
                 k = bisect.bisect_right(starts, cell.start) - 1
+                last = bisect.bisect_right(starts, cell.end) - 1   # a cell may span lines
                 if k >= 0 and cell.start <= shift[k][1]:
                     cell.start += shift[k][2]
-                    cell.end += shift[k][2]
+                    cell.end += shift[max(k, last)][2]
     return "\n".join(new_parts)
 
 

@@ -35,6 +35,8 @@ class TableCell:
     text: str
     start: int
     end: int
+    rowspan: int = 1         # the cell's rowspan/colspan attributes, so a page can redraw the grid
+    colspan: int = 1
 
 
 @dataclass

@@ -5,9 +5,13 @@ The pipeline, for one section's original text and the query's folded terms:
 1. fold the text (`indexer.normalize.normalize`) keeping the map back to original offsets, and
    find every occurrence of every term in the folded text — the same rule the index matches by,
    so a traditional-character or crawler-broken match is found and marked as it is printed;
-2. cut the text into sentences at Chinese sentence punctuation (。！？；) and line ends, and keep
-   a window of at most `width` characters around the first match of a long sentence;
-3. rank sentences by how many different terms they contain, then by position;
+2. cut the text into sentences at Chinese sentence punctuation (。！？；) and at the line breaks a
+   reader sees as real (`display.sentence_ends`: a heading line, a numbered item, a table row with
+   its label and values), never at a crawler's line break inside a sentence or a number; keep a
+   window of about `width` characters around the first match of a long sentence, its edges moved
+   out to the nearest place that cuts no number and no run of Han characters;
+3. rank sentences by how many different terms they contain, then by position; a sentence that is
+   only a heading line is kept only when no other sentence holds its terms;
 4. build HTML by escaping every piece of original text and adding ``<mark>`` around the matches
    (escape first, then add markup — never string replacement on HTML).
 """
@@ -15,13 +19,11 @@ The pipeline, for one section's original text and the query's folded terms:
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 
+from indexer.search.display import (WHITESPACE, Line, is_heading, sentence_at, sentence_ends,
+                                    shown_chars)
 from indexer.text.normalize import is_han, normalize
-
-_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass
@@ -59,21 +61,12 @@ def _merge(spans: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in merged]
 
 
-def _sentence(text: str, offset: int) -> tuple[int, int]:
-    start = offset
-    while start > 0 and not _SENTENCE_END.match(text[start - 1]):
-        start -= 1
-    m = _SENTENCE_END.search(text, offset)
-    end = m.end() if m else len(text)
-    return start, end
-
-
 def render(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> str:
     """HTML of text[start:end], escaped, with `marks` (original offsets) wrapped in <mark>.
 
-    Whitespace is shown as `normalize` reads it: dropped where a crawler broke a word or a
-    number (next to a Han character, between digits), one space elsewhere."""
-    shown = _display(text, start, end)
+    Whitespace is shown as a reader sees it (`display.shown_chars`): dropped where a crawler broke
+    a word or a number, one space between words, table values or paragraphs."""
+    shown = shown_chars(text, start, end)
     inside_at = [False] * (end - start)
     for a, b in marks:
         for k in range(max(a, start), min(b, end)):
@@ -90,45 +83,59 @@ def render(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> str
     return "".join(out).strip()
 
 
-def _display(text: str, start: int, end: int) -> list[str]:
-    """Per character of text[start:end], what to show ("" for dropped whitespace)."""
-    shown = list(text[start:end])
-    for m in _SPACES.finditer(text, start, end):
-        left = text[m.start() - 1] if m.start() > 0 else ""
-        right = text[m.end()] if m.end() < len(text) else ""
-        glue = not left or not right or is_han(left) or is_han(right) or (
-            left.isdigit() and right.isdigit())
-        for k in range(m.start(), m.end()):
-            shown[k - start] = ""
-        if not glue:
-            shown[m.start() - start] = " "
-    return shown
-
-
 def passages(text: str, terms: list[str], limit: int = 3, width: int = 120) -> list[Passage]:
     """The best `limit` passages of `text` for the folded query `terms`, in rank order."""
     spans = match_spans(text, terms)
     if not spans:
         return []
     marks = _merge(spans)
+    ends = sentence_ends(text)
     candidates: dict[tuple[int, int], set[int]] = {}
     for start, end, k in spans:
-        s, e = _sentence(text, start)
-        if e < end:  # a match broken by a crawler's line break runs on into the next line
-            e = _sentence(text, end - 1)[1]
+        s, e = sentence_at(ends, len(text), start)
+        if e < end:  # a match that runs on over a real break
+            e = sentence_at(ends, len(text), end - 1)[1]
         if e - s > width:  # a long sentence: a window around its first match
-            s = max(s, start - width // 3)
-            e = min(e, s + width)
+            lo, hi = s, e
+            s = _snap(text, max(s, start - width // 3), lo, -1)
+            e = _snap(text, min(e, max(s + width, end)), hi, 1)
             s, e = _adjust_window(candidates, s, e)
         candidates.setdefault((s, e), set()).add(k)
+    headings = {c for c in candidates if _heading_only(text, *c)}
+    covered = {k for c, f in candidates.items() if c not in headings for k in f}
+    candidates = {c: f for c, f in candidates.items() if c not in headings or f - covered}
     ranked = sorted(candidates.items(), key=lambda item: (-len(item[1]), item[0][0]))
+    starts = {0, *ends}
     out = []
     for (s, e), found in ranked[:limit]:
         body = render(text, s, e, marks)
-        prefix = "…" if s > 0 and not _SENTENCE_END.match(text[s - 1]) else ""
-        suffix = "…" if e < len(text) and not _SENTENCE_END.match(text[e - 1]) else ""
+        prefix = "…" if s not in starts else ""
+        suffix = "…" if e < len(text) and e not in starts else ""
         out.append(Passage(prefix + body + suffix, s, e, len(found), frozenset(found)))
     return out
+
+
+def _heading_only(text: str, start: int, end: int) -> bool:
+    bare = text[start:end].strip(WHITESPACE)
+    return "\n" not in bare and is_heading(Line(0, len(bare), bare))
+
+
+def _inside(left: str, right: str) -> bool:
+    """Whether a cut between these two characters splits a number or a run of Han characters."""
+    return bool(left and right) and ((left.isdigit() and right.isdigit())
+                                     or (is_han(left) and is_han(right)))
+
+
+def _snap(text: str, pos: int, bound: int, step: int) -> int:
+    """`pos` moved towards `bound` (the sentence's edge) until the cut splits no word or number."""
+    def near(p: int, direction: int) -> str:
+        while 0 <= p < len(text) and text[p] in WHITESPACE:
+            p += direction
+        return text[p] if 0 <= p < len(text) else ""
+
+    while pos != bound and _inside(near(pos - 1, -1), near(pos, 1)):
+        pos += step
+    return pos
 
 
 def _adjust_window(candidates: dict[tuple[int, int], set[int]], s: int, e: int) -> tuple[int, int]:
