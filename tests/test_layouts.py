@@ -457,3 +457,21 @@ def test_an_institution_sits_where_its_address_says(agency, contact, expected):
     text = f"{agency}2020-2021学年信息公开工作年度报告" + UNIT_BODY + contact + "\n"
     assert unit_of(text)[:2] == (agency, 2020)
     assert unit_of(text)[2:] == expected
+
+
+@pytest.mark.parametrize("name", ["putian/putian-1698363.txt", "pingtan/pingtan-87885.html"])
+def test_a_report_in_traditional_characters_gives_the_figures_of_its_tables(tmp_path, name):
+    """The same report printed in traditional characters (OpenCC s2t of a real 2021-format report:
+    a crawled text table and an HTML table) gives the same table figures at the same offsets."""
+    import opencc
+
+    source = CORPUS / name
+    simplified = extract_report(source, CORPUS)
+    traditional = tmp_path / source.name
+    header, cue, body = source.read_text(encoding="utf-8").rpartition("正文:")   # the crawler's header stays
+    traditional.write_text(header + cue + opencc.OpenCC("s2t").convert(body), encoding="utf-8")
+    folded = extract_report(traditional, tmp_path)
+    assert folded.text != simplified.text and len(folded.text) == len(simplified.text)
+    table = {k: (f.value, f.start, f.end) for k, f in simplified.stats.items() if f.source != "prose"}
+    assert len(table) >= 20
+    assert {k: (f.value, f.start, f.end) for k, f in folded.stats.items() if k in table} == table

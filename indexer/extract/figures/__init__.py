@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from indexer.model.record import Figure, Flag, Report
 from indexer.model.vocabulary import FIGURE_KEYS, FIGURE_LABELS
+from indexer.extract.folded import fold_han
 from indexer.extract.figures.checks import appeal_sum_flags, row_sum_flag, table_flags
 from indexer.extract.figures.prose import prose_figures
 from indexer.extract.figures.tables import (APPEAL_COLUMNS, REQUEST_ROWS, Cell, Row, appeal_cells, html_rows,
@@ -45,9 +46,10 @@ def _cell_figure(report: Report, cell: Cell, source: str) -> Figure:
 
 
 def _table_sources(report: Report) -> list[tuple[str, list[Row]]]:
-    """HTML tables first (cells are exact), then the flattened text."""
-    sources = [("html", rows) for rows in html_rows(report)]
-    return sources + [("table", text_rows(report.text))]
+    """HTML tables first (cells are exact), then the flattened text; a traditional-character
+    report's row labels are read folded (`fold_han`: same length, so offsets stay the original's)."""
+    sources = [("html", rows) for rows in html_rows(report, fold=lambda s: fold_han(s, like=report.text))]
+    return sources + [("table", text_rows(fold_han(report.text)))]
 
 
 def _read_requests(report: Report, sources: list[tuple[str, list[Row]]], stats: dict[str, Figure],

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from indexer.model.record import Report
@@ -67,8 +67,9 @@ def text_rows(text: str) -> list[Row]:
     return rows
 
 
-def html_rows(report: Report) -> Iterator[list[Row]]:
-    """Each HTML table as rows: label cells joined, then the value cells in column order."""
+def html_rows(report: Report, fold: Callable[[str], str] = str) -> Iterator[list[Row]]:
+    """Each HTML table as rows: label cells joined (`fold`ed: traditional labels read as
+    simplified), then the value cells in column order."""
     for table in report.tables:
         rows = []
         for cells in table:
@@ -83,7 +84,7 @@ def html_rows(report: Report) -> Iterator[list[Row]]:
                 values.append(Cell(value, c.start, c.end, words, c.text))
             if not cells:
                 continue
-            rows.append(Row(_SPACE.sub("", "".join(label_parts)), cells[0].start, cells[-1].end,
+            rows.append(Row(_SPACE.sub("", fold("".join(label_parts))), cells[0].start, cells[-1].end,
                             values, positional=True))
         yield rows
 
@@ -108,7 +109,7 @@ REQUEST_ROWS: list[tuple[str, str]] = [
     ("not_processed_petition", r"信访举报投诉"),
     ("not_processed_repeat", r"重复申请"),
     ("not_processed_publication", r"公开出版物"),
-    ("not_processed_mass_repeat", r"大量反复申请"),
+    ("not_processed_mass_repeat", r"大量反[复覆]申请"),   # 反覆: the traditional form
     ("not_processed_confirm", r"确认或重新出具"),
     ("requests_other", r"其他处理$"),
     ("other_no_correction", r"逾期不补正"),
