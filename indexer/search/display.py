@@ -11,7 +11,7 @@ line. This module decides, for every line break of a text, what a reader should 
   Latin words or two table values (`gap_piece`);
 * inside a crawled **table run** (short lines holding at least three stand-alone values, or one
   under two standard column words such as 行政复议 / 行政诉讼), a row
-  ends after its values (`table_runs`, `crawl_rows` in `grids.py`).
+  ends after its values (`table_runs` here; `crawl_table` in `layout.py` draws it).
 
 Everything is described by *pieces*: spans ``(start, end)`` of the original text, shown verbatim
 and in order. What lies between two pieces is whitespace that is not shown, so a display offset
