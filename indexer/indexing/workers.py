@@ -27,6 +27,7 @@ from indexer.extract.limits import FILE_SECONDS, FILE_SECONDS_ENV
 from indexer.extract.report import extract_report
 from indexer.model.record import Report
 from indexer.text.normalize import normalize
+from indexer.text.sketch import sketch
 
 
 @dataclass
@@ -106,10 +107,12 @@ def _extract(path: str, root: str, source: str,
 
 
 def summary_of(record: dict[str, Any]) -> dict[str, Any]:
-    """A record without its text and tables (and the region's candidates): what the manifest
-    keeps of a report for listings, filters and facets."""
+    """A record without its text and tables (and the region's candidates), with the text's
+    near-duplicate sketch: what the manifest keeps of a report for listings, filters, facets
+    and collapsing copies."""
     summary = {k: v for k, v in record.items() if k not in ("text", "tables")}
     summary["region"] = {k: v for k, v in record["region"].items() if k != "candidates"}
+    summary["sketch"] = sketch(record["text"])   # near-duplicates: indexer.text.sketch
     return summary
 
 

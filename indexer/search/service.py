@@ -19,6 +19,7 @@ from indexer.errors import GongkaiError
 from indexer.model.record import Report
 from indexer.search import facets, ranking, suggest, understand
 from indexer.search import query as q
+from indexer.search.duplicates import duplicates_of
 from indexer.search.evaluate import match
 from indexer.search.passages import highlight_terms, passages_of, score_words
 from indexer.search.request import SearchRequest
@@ -55,7 +56,7 @@ class Index:
         text = understand.rewrite(request.q)
         tree = q.parse(text, view.figures)
         filters = facets.read_filters(view, request.filters)
-        docs = view.live if tree is None else match(view, tree)
+        docs = duplicates_of(view).collapse(view, view.live if tree is None else match(view, tree))
         terms = highlight_terms(tree)
         scores = view.index.word_scores(score_words(tree)) if terms else None
         scores = ranking.weighted(view, scores, _verbatim(view, tree) if scores else set())
@@ -95,7 +96,7 @@ class Index:
                 "agency": summary.get("agency"), "year": summary.get("year"),
                 "region": {"province": region.get("province"), "city": region.get("city"),
                            "county": region.get("county")},
-                "score": round(best, 3),
+                "score": round(best, 3), "versions": duplicates_of(view).versions_of(view, rid),
                 "passages": passages_of(view, rid, ranked, terms) if terms else []})
         return hits
 
@@ -173,7 +174,7 @@ def _count(view: IndexView, query: str, filters: dict[str, set]) -> int:
     """How many reports a query finds with these filters (0 for one that does not parse)."""
     try:
         tree = q.parse(understand.rewrite(query), view.figures)
-        docs = view.live if tree is None else match(view, tree)
+        docs = duplicates_of(view).collapse(view, view.live if tree is None else match(view, tree))
     except GongkaiError:
         return 0
     in_section = _reports_of(view, docs, filters.get("section"))[0]
