@@ -196,6 +196,16 @@ def test_near_duplicates_are_one_hit_with_versions(synthetic, tmp_path):
     assert everything["total"] == 4 and synthetic.size() == 5
 
 
+def test_the_page_shows_the_other_versions(synthetic):
+    from webui import create_app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(synthetic.backend.location)})
+    app.extensions["gongkai_index"] = synthetic
+    page = app.test_client().get("/search?q=江城市水务局").get_data(as_text=True)
+    assert re.search(r'<p class="versions">另有 1 个版本：<a href="/reports/a-copy\?q=[^"]+">'
+                     r'江城市水务局2019年政府信息公开工作年度报告</a></p>', page), page
+
+
 def test_sketches_estimate_similarity():
     text = "本机关认真落实政府信息公开工作要求，全年主动公开政府信息一百二十条。" * 3
     assert similarity(sketch(text), sketch(text)) == 1.0
