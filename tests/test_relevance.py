@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.search import SearchRequest
-from indexer.search.suggest import distance
 from indexer.search.understand import rewrite
 from indexer.text.sketch import similarity, sketch
 
@@ -127,12 +126,6 @@ def test_suggestions_from_the_index_vocabulary(index, client):
     assert search(index, "申请")["suggestions"] == []
     page = client.get("/search?q=莆田市审汁局").get_data(as_text=True)
     assert 'data-suggestion="莆田市审计局"' in page
-
-
-def test_edit_distance():
-    assert distance("审计局", "审计局", 1) == 0
-    assert distance("审汁局", "审计局", 1) == 1
-    assert distance("abcdef", "ghijkl", 2) == 3
 
 
 # --- section weights, newest first, near-duplicates: synthetic reports --------------------------

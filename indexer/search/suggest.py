@@ -16,6 +16,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from indexer.search.understand import agency_names, plain_words
 from indexer.search.view import IndexView
 from indexer.text.normalize import fold
@@ -26,35 +29,18 @@ SIMPLIFIED = "简体字"
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
-def distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance of a and b, or limit + 1 once it is over `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        best = i
-        for j, cb in enumerate(b, 1):
-            cur = min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
-            prev, row[j] = row[j], cur
-            best = min(best, cur)
-        if best > limit:
-            return limit + 1
-    return row[-1]
-
-
 def _agency_fixes(view: IndexView, query: str) -> list[tuple[str, str]]:
+    names = agency_names(view)
     out = []
     for word in plain_words(query):
         if len(word) < 4:
             continue
         limit = 1 if len(word) <= 5 else 2
-        scored = [(distance(word, name, limit), agency) for agency, name, _k in agency_names(view)
-                  if name != word]
-        near = sorted((d, a) for d, a in scored if d <= limit)
-        if near:
-            fixed = fold(query).replace(word, near[0][1], 1)
-            out.append((fixed, f"机关名称：{near[0][1]}"))
+        near = process.extractOne(word, [name for _a, name, _k in names],
+                                  scorer=Levenshtein.distance, score_cutoff=limit)
+        if near and near[1] > 0:
+            agency = names[near[2]][0]
+            out.append((_replace(query, word, agency), f"机关名称：{agency}"))
     return out
 
 
@@ -68,8 +54,14 @@ def _without_rarest(view: IndexView, query: str) -> list[tuple[str, str]]:
     if len(words) < 2:
         return []
     rarest = min(words, key=lambda w: (len(view.index.exact(w)), w))
-    rest = " ".join(w for w in query.split() if fold(w).strip('"()（）') != rarest)
-    return [(rest, f"去掉“{rarest}”")] if rest.strip() else []
+    rest = _replace(query, rarest, "")
+    return [(rest, f"去掉“{rarest}”")] if rest else []
+
+
+def _replace(query: str, word: str, new: str) -> str:
+    """The query with the token that reads as `word` (see `plain_words`) replaced by `new`."""
+    tokens = [new if fold(t).strip('"()（）') == word else t for t in query.split()]
+    return " ".join(t for t in tokens if t)
 
 
 def suggestions(view: IndexView, query: str, total: int,
