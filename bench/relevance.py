@@ -8,7 +8,8 @@ The evaluation set is bench/relevance_set/:
 * `known_items.json` — generated from the corpus records by `generate` (then kept as a file, so
   a change of code is measured on the same queries): per report, "<agency> <year>年", the agency's
   short form with the year ("莆田民族与宗教事务局 2024"), the report's own title, and for one
-  report in four its most distinctive sentence reduced to its three rarest words. Each query lists
+  report in four its most distinctive sentence reduced to its three rarest words; and the
+  agency with the year written 2019, 2019年度 or 二〇一九年 (`year_forms`). Each query lists
   the reports that count as the right answer (the report, and reports with the same agency and
   year — republished copies — or the same title, or holding the same rare words).
 * `topics.json` — hand-written topic queries, each with graded judgement rules over the records
@@ -59,6 +60,12 @@ def short_agency(agency: str, city: str | None) -> str | None:
     return None
 
 
+def year_form(year: int, n: int) -> str:
+    """The year written one of three ways, by n: 2019, 2019年度, 二〇一九年."""
+    chinese = "".join("〇一二三四五六七八九"[int(d)] for d in str(year)) + "年"
+    return (str(year), f"{year}年度", chinese)[n % 3]
+
+
 def generate(index) -> list[dict[str, Any]]:
     from indexer.text.analysis import query_words
 
@@ -80,6 +87,8 @@ def generate(index) -> list[dict[str, Any]]:
         same = sorted(by_agency_year[(r.agency, r.year)])
         base = {"target": r.report_id, "source": r.source}
         items.append({**base, "kind": "agency_year", "q": f"{r.agency} {r.year}年", "relevant": same})
+        items.append({**base, "kind": "year_forms", "q": f"{r.agency} {year_form(r.year, n)}",
+                      "relevant": same})
         short = short_agency(r.agency, r.region.city)
         if short:
             items.append({**base, "kind": "short_year", "q": f"{short} {r.year}", "relevant": same})

@@ -39,7 +39,7 @@ def known_items(kind: str) -> list[dict]:
     return [i for i in items if i["kind"] == kind]
 
 
-@pytest.mark.parametrize("kind", ["agency_year", "short_year", "title"])
+@pytest.mark.parametrize("kind", ["agency_year", "year_forms", "short_year", "title"])
 def test_known_item_floor(index, kind):
     items = known_items(kind)
     assert len(items) >= 200
