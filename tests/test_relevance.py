@@ -81,6 +81,17 @@ def test_a_named_year_and_province_come_first_without_dropping_reports(index):
     assert result["understood"] == {"year": [2019], "province": ["福建省"]}
 
 
+def test_a_named_figure_ranks_the_reports_that_give_it_first(index):
+    result = search(index, "国家秘密", per_page=1000)
+    assert result["understood"] == {"figures": ["refused_state_secret"]}
+    figures = [index.get_report(h["report_id"]).stats.get("refused_state_secret")
+               for h in result["hits"]]
+    gives = [bool(fig and fig.value > 0) for fig in figures]
+    n = sum(gives)
+    assert 0 < n < len(gives) and gives == [True] * n + [False] * (len(gives) - n)
+    assert search(index, "公开")["understood"] == {}   # a word naming many figures names none
+
+
 def test_chips_offer_the_named_filters(index, client):
     result = search(index, "莆田市审计局 2019")
     chips = result["chips"]

@@ -6,6 +6,9 @@ values, to rank those reports first and to offer the matching filters as one-cli
     2019年 福建 依申请公开        year 2019, province 福建省 (a region by its name or short form)
     教育局 二〇一九年             agencies whose name holds 教育局, year 2019 (Chinese numerals)
 
+A word that names a report figure (不予公开, 国家秘密, 重复申请, 收费: the specific part of the
+figure's label) counts for the reports giving that figure as more than zero.
+
 Nothing is filtered: understanding only orders the matching reports (those meeting more of what
 the query names first) and proposes chips; the query's words still have to match as typed.
 Years written 2019 / 2019年 / 2019年度 / 二〇一九年 are one year (`rewrite` turns Chinese numerals
@@ -18,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from indexer.model.vocabulary import FIGURE_LABELS
 from indexer.search.view import IndexView
 from indexer.text.normalize import fold
 
@@ -27,6 +31,9 @@ _CHINESE_YEAR = re.compile(r"([〇零○一二三四五六七八九]{4})(?=年)"
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.%])")
 _KEY_DROP = re.compile(r"[省市县区\s]")
 _REGION_SUFFIX = re.compile(r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)$")
+MAX_FIGURES = 2       # a word naming more figures than this (公开, 申请) names none
+_FIGURE_PARTS = {key: re.sub(r"（.*?）|总计$", "", label.split("：")[-1])
+                 for key, label in FIGURE_LABELS.items()}
 MIN_PART = 3          # a query word this long may name part of an agency name (教育局)
 MAX_SHARE = 0.5       # ... unless it is in more than this share of the agency names
 
@@ -39,6 +46,7 @@ class Intent:
     years: set[int] = field(default_factory=set)
     provinces: set[str] = field(default_factory=set)
     cities: set[str] = field(default_factory=set)
+    figures: set[str] = field(default_factory=set)   # figure keys whose label a word names
 
     def named(self) -> list[tuple[str, set]]:
         """(facet, values) of each thing named, in facet order."""
@@ -47,7 +55,8 @@ class Intent:
         return [(name, values) for name, values in parts if values]
 
     def to_dict(self) -> dict[str, list]:
-        return {name: sorted(values) for name, values in self.named()}
+        named = {name: sorted(values) for name, values in self.named()}
+        return {**named, "figures": sorted(self.figures)} if self.figures else named
 
 
 def rewrite(query: str) -> str:
@@ -118,20 +127,39 @@ def understand(view: IndexView, query: str) -> Intent:
     intent.years = {int(y) for y in _YEAR.findall(fold(query)) if int(y) in known_years}
     _regions(view, words, intent)
     intent.agencies = _agencies(view, query, words)
+    intent.figures = _figures(words)
     return intent
+
+
+def _figures(words: list[str]) -> set[str]:
+    """Figures a query word names (不予公开, 国家秘密, 重复申请, 收费): a word within the specific
+    part of a figure's label (after "："), or holding it, naming at most MAX_FIGURES figures."""
+    found: set[str] = set()
+    for word in words:
+        if len(word) < 2:
+            continue
+        keys = {key for key, part in _FIGURE_PARTS.items()
+                if word in part or len(part) >= 4 and part in word}
+        if len(keys) <= MAX_FIGURES:
+            found |= keys
+    return found
 
 
 def tiers(view: IndexView, intent: Intent, hits: set[str]) -> list[set[str]]:
     """The hits grouped by how many of the named things they have, most first (one group, all
     hits, when the query names nothing)."""
     named = intent.named()
-    if not named:
+    if not named and not intent.figures:
         return [hits]
     met: dict[str, int] = dict.fromkeys(hits, 0)
     for name, values in named:
         reports = set().union(*(view.reports_with[name].get(v, ()) for v in values)) & hits
         for rid in reports:
             met[rid] += 1
+    if intent.figures:   # the reports that give one of the named figures as more than zero
+        for rid in hits:
+            figures = view.figures_of.get(rid, {})
+            met[rid] += any(figures.get(key, 0) > 0 for key in intent.figures)
     groups: dict[int, set[str]] = {}
     for rid, n in met.items():
         groups.setdefault(n, set()).add(rid)
