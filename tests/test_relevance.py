@@ -90,17 +90,20 @@ def test_a_named_figure_ranks_the_reports_that_give_it_first(index):
     n = sum(gives)
     assert 0 < n < len(gives) and gives == [True] * n + [False] * (len(gives) - n)
     assert search(index, "公开")["understood"] == {}   # a word naming many figures names none
+    assert search(index, "year:2016 -莆田市审计局 申请")["understood"] == {}   # fields, exclusions
 
 
 def test_chips_offer_the_named_filters(index, client):
-    result = search(index, "莆田市审计局 2019")
-    chips = result["chips"]
-    assert chips[0] == {"label": "只看 莆田市审计局 · 2019年",
-                        "filters": {"agency": ["莆田市审计局"], "year": [2019]}, "total": 1}
-    # Alone, a chip is offered only when it narrows the hits (every hit here is the 审计局's).
-    assert [c["label"] for c in chips[1:]] == ["只看 2019年"]
+    chips = search(index, "莆田市审计局 2019")["chips"]
+    # A chip alone is offered only when it narrows the hits and shows other reports than an
+    # earlier chip: every hit here is the 审计局's, and 2019年 alone shows the same one report.
+    assert chips == [{"label": "只看 莆田市审计局 · 2019年",
+                      "filters": {"agency": ["莆田市审计局"], "year": [2019]}, "total": 1}]
+    assert [(c["label"], c["total"]) for c in search(index, "2019年 福建 依申请公开")["chips"]] \
+        == [("只看 2019年 · 福建省", 15)]
+    assert [(c["label"], c["total"]) for c in search(index, "莆田市人民政府 2019年")["chips"]] \
+        == [("只看 莆田市人民政府 · 2019年", 1), ("只看 莆田市人民政府", 2), ("只看 2019年", 12)]
     page = client.get("/search?q=莆田市审计局+2019").get_data(as_text=True)
-    assert 'data-chip="只看 莆田市审计局 · 2019年"' in page
     link = re.search(r'<a href="([^"]+)" rel="nofollow" data-chip="只看 莆田市审计局 · 2019年"', page)
     assert "agency=" in link[1] and "year=2019" in link[1]
     data = client.get("/api/search?q=莆田市审计局+2019").get_json()

@@ -122,11 +122,12 @@ def understand(view: IndexView, query: str) -> Intent:
     intent = Intent()
     if not query.strip():
         return intent
-    words = plain_words(query)
+    words = plain_words(query)   # not fields (year:2016), not excluded words (-三明市)
+    plain = " ".join(words)
     known_years = view.reports_with["year"]
-    intent.years = {int(y) for y in _YEAR.findall(fold(query)) if int(y) in known_years}
+    intent.years = {int(y) for y in _YEAR.findall(plain) if int(y) in known_years}
     _regions(view, words, intent)
-    intent.agencies = _agencies(view, query, words)
+    intent.agencies = _agencies(view, plain, words)
     intent.figures = _figures(words)
     return intent
 
@@ -169,18 +170,20 @@ def tiers(view: IndexView, intent: Intent, hits: set[str]) -> list[set[str]]:
 def chips(view: IndexView, intent: Intent, hits: set[str],
           filters: dict[str, Any]) -> list[dict[str, Any]]:
     """One-click filters for what the query names (one agency, one year, one region at most),
-    unless already filtered: the combined chip first, then each alone; each with its count."""
+    unless already filtered: the combined chip first, then each alone; each with its count. A
+    chip is offered when it narrows the hits and shows other reports than an earlier chip."""
     parts = [(name, next(iter(values))) for name, values in intent.named()
              if len(values) == 1 and name not in filters]
     if not parts:
         return []
     options = [parts] + ([[p] for p in parts] if len(parts) > 1 else [])
-    out = []
+    out, shown = [], []
     for option in options:
         reports = set(hits)
         for name, value in option:
             reports &= view.reports_with[name].get(value, set())
-        if 0 < len(reports) < len(hits):
+        if 0 < len(reports) < len(hits) and reports not in shown:
+            shown.append(reports)
             label = " · ".join(f"{v}年" if n == "year" else str(v) for n, v in option)
             out.append({"label": f"只看 {label}", "filters": {n: [v] for n, v in option},
                         "total": len(reports)})
