@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.search import SearchRequest, open_index
+from indexer.text.normalize import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 SET_DIR = ROOT / "bench" / "relevance_set"
@@ -44,11 +45,6 @@ def open_or_build(index_dir: Path):
         from indexer.indexing import build_index
         build_index([ROOT / "corpus"], index_dir)
     return open_index(index_dir)
-
-
-def fold(text: str) -> str:
-    from indexer.text.normalize import fold as _fold
-    return _fold(text)
 
 
 # --- generation of the known items ---------------------------------------------------------------
