@@ -76,6 +76,7 @@ THIRD_PARTY_HOMES: dict[str, tuple[str, ...]] = {
     "jieba": ("indexer.text",),
     "rjieba": ("indexer.text",),
     "opencc": ("indexer.text",),
+    "rapidfuzz": ("indexer.search",),
 }
 
 MAX_MODULE_LINES = 320

@@ -66,7 +66,8 @@ def test_first_run_summary(small_corpus, tmp_path):
     assert [(s.source, s.reason) for s in summary.skipped] == [
         ("notes.md", "not a report file type (.md)")]
     index = open_index(tmp_path / "ix")
-    assert summary.sections == sum(len(index.get_report(Path(f).stem).sections) for f in FILES)
+    # Every section, and one head document per report (title, agency, region, year).
+    assert summary.sections == sum(len(index.get_report(Path(f).stem).sections) + 1 for f in FILES)
     index.close()
 
 
@@ -159,7 +160,8 @@ def test_commits_in_several_segments_score_like_one(tmp_path, monkeypatch, small
     """Large runs commit every SEGMENT_DOCS sections, unmerged: scores must not move."""
     monkeypatch.setattr(whoosh_writer, "SEGMENT_DOCS", 15)
     summary = build_index([small_corpus_dir], tmp_path / "ix")
-    assert summary.sections == 103   # the small corpus: seven commits of at most 15 sections
+    assert summary.sections == 117   # the small corpus: 103 sections and 14 head documents,
+    # eight commits of at most 15
     words = Store(tmp_path / "ix").current().part("whoosh") / "words"
     with whoosh_index.open_dir(str(words)).reader() as reader:
         assert len(list(reader.leaf_readers())) >= 7   # two per commit with two writer processes

@@ -239,7 +239,8 @@ def test_hit_shape_and_anchors(small_index):
     hit = result["hits"][0]
     assert hit["report_id"] == "001_b8557501b183c911"
     assert set(hit) == {"report_id", "source", "title", "agency", "year", "region", "score",
-                        "passages"}
+                        "passages", "versions"}
+    assert hit["versions"] == []   # no other version of this report is indexed
     assert set(hit["region"]) == {"province", "city", "county"}
     assert 1 <= len(hit["passages"]) <= 3
     anchors = section_anchors(s.slug for s in small_index.get_report(hit["report_id"]).sections)

@@ -23,7 +23,7 @@ def test_search_json_is_the_search_result(small_index_dir, small_index):
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert list(data) == ["query", "total", "page", "per_page", "hits", "facets", "terms",
-                          "partial", "missing"]
+                          "partial", "missing", "understood", "chips", "suggestions"]
     assert (data["partial"], data["missing"]) == (False, [])
     assert (data["query"], data["total"], data["page"], data["per_page"]) == ('"湘桥"', 1, 1, 10)
     assert data["hits"][0]["report_id"] == "001_b8557501b183c911"

@@ -239,7 +239,7 @@ def test_api_search_is_the_library_result_with_urls(small_client, small_index):
     expected = small_index.search(SearchRequest(q="教育局", filters={"city": ["宁波市"]}, per_page=5, sort="year"))
     data = response.get_json()
     assert list(data) == ["query", "total", "page", "per_page", "sort", "hits", "facets",
-                          "partial", "missing"]
+                          "partial", "missing", "understood", "chips", "suggestions"]
     same = ("query", "total", "page", "per_page", "facets", "partial", "missing")
     assert {k: data[k] for k in same} == json.loads(json.dumps({k: expected[k] for k in same}))
     assert (data["partial"], data["missing"]) == (False, [])

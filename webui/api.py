@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify, request
 
 from .index import get_index
 from .search import search_request, zero_result_hints
+from .understanding import understanding
 from .urls import SearchState, report_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -22,10 +23,19 @@ def search():
     out = {"query": result["query"], "total": result["total"], "page": result["page"],
            "per_page": result["per_page"], "sort": state.sort,
            "hits": [_hit(h) for h in result["hits"]], "facets": result["facets"],
-           "partial": result["partial"], "missing": result["missing"]}
+           "partial": result["partial"], "missing": result["missing"],
+           **_understood(result, state)}
     if not result["total"]:
         out["zero_results"] = zero_result_hints(get_index(), state)
     return jsonify(out)
+
+
+def _understood(result: dict[str, Any], state: SearchState) -> dict[str, Any]:
+    """What the query names, the chips for it and did-you-mean, each with its page URL."""
+    links = understanding(result, state)
+    chips = [dict(chip, url=link["url"]) for chip, link in zip(result["chips"], links["chips"])]
+    return {"understood": result["understood"], "chips": chips,
+            "suggestions": links["suggestions"]}
 
 
 def _hit(hit: dict[str, Any]) -> dict[str, Any]:

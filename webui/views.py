@@ -18,6 +18,7 @@ from .labels import (ERROR_HEADINGS, FACET_LABELS, SORT_LABELS, chinese_date, re
 from .marking import term_spans
 from .reader import figures_of, report_sections
 from .search import search_request, zero_result_hints
+from .understanding import understanding
 from .urls import SearchState, agency_url, report_url
 
 bp = Blueprint("views", __name__)
@@ -42,8 +43,9 @@ def _decorate(hit: dict[str, Any], q: str) -> dict[str, Any]:
     passages = [dict(p, label=section_label(p["section"]),
                      link=report_url(hit["report_id"], q, p["anchor"]))
                 for p in hit["passages"]]
+    versions = [dict(v, link=report_url(v["report_id"], q)) for v in hit.get("versions", [])]
     return dict(hit, link=report_url(hit["report_id"], q), region_text=region_label(hit.get("region")),
-                passages=passages)
+                passages=passages, versions=versions)
 
 
 @bp.route("/search")
@@ -64,7 +66,8 @@ def search():
         context["zero"] = zero_result_hints(get_index(), state)
     pages = max(1, -(-result["total"] // state.per_page))
     context.update(result=result, hits=[_decorate(h, state.q) for h in result["hits"]],
-                   facets=build_facets(result["facets"], state), pages=pages)
+                   facets=build_facets(result["facets"], state), pages=pages,
+                   understanding=understanding(result, state))
     return render_template("search.html", **context)
 
 

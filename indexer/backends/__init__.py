@@ -16,12 +16,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from indexer.backends.seam import (TEXT_OVERLAP, Backend, IndexRun, SectionDoc, SectionIndex,
-                                   SectionInfo)
+from indexer.backends.seam import (HEAD_SLUG, TEXT_OVERLAP, Backend, IndexRun, SectionDoc,
+                                   SectionIndex, SectionInfo, head_text)
 from indexer.errors import GongkaiError
 
-__all__ = ["TEXT_OVERLAP", "Backend", "IndexRun", "SectionDoc", "SectionIndex", "SectionInfo",
-           "open_backend"]
+__all__ = ["HEAD_SLUG", "TEXT_OVERLAP", "Backend", "IndexRun", "SectionDoc", "SectionIndex",
+           "SectionInfo", "head_text", "open_backend"]
 
 
 def open_backend(url: str | None = None) -> Any:

@@ -12,6 +12,24 @@ from indexer.errors import NotFound
 from indexer.model.record import Report
 
 TEXT_OVERLAP = 32  # a section's text for exact matching runs this far into the next section
+# The head document of a report: one more section document (after the last section, slug
+# HEAD_SLUG) holding what the report was filed under — its title, agency, region and year — so
+# that they are searchable text in every backend, matched exactly and ranked (search weighs it
+# above body text). It is never a section of the record: no passages, no section facet.
+HEAD_SLUG = "head"
+HEAD_SEPARATOR = "。"
+
+
+def head_text(title: str | None, agency: str | None, region: dict[str, Any],
+              year: int | None, names: Iterable[str] = ()) -> str:
+    """The text of a report's head document: its values joined by HEAD_SEPARATOR (folding drops
+    spaces between Chinese characters, so a punctuation mark keeps one value from running into
+    the next). `names`: other names the agency appeared under (one more value each; a later
+    field is one more argument here)."""
+    places = [region.get(k) for k in ("province", "city", "county")]
+    years = [f"{year}年", f"{year}年度"] if year else []
+    values = [title, agency, *places, *years, *names]
+    return HEAD_SEPARATOR.join(value for value in values if value)
 
 
 class SectionDoc(NamedTuple):

@@ -20,13 +20,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from indexer.backends import TEXT_OVERLAP, SectionDoc
+from indexer.backends import HEAD_SLUG, TEXT_OVERLAP, SectionDoc, head_text
 from indexer.errors import ReportReadError
 from indexer.extract.corpus import Skipped
 from indexer.extract.limits import FILE_SECONDS, FILE_SECONDS_ENV
 from indexer.extract.report import extract_report
 from indexer.model.record import Report
 from indexer.text.normalize import normalize
+from indexer.text.sketch import sketch
 
 
 @dataclass
@@ -106,15 +107,18 @@ def _extract(path: str, root: str, source: str,
 
 
 def summary_of(record: dict[str, Any]) -> dict[str, Any]:
-    """A record without its text and tables (and the region's candidates): what the manifest
-    keeps of a report for listings, filters and facets."""
+    """A record without its text and tables (and the region's candidates), with the text's
+    near-duplicate sketch: what the manifest keeps of a report for listings, filters, facets
+    and collapsing copies."""
     summary = {k: v for k, v in record.items() if k not in ("text", "tables")}
     summary["region"] = {k: v for k, v in record["region"].items() if k != "candidates"}
+    summary["sketch"] = sketch(record["text"])   # near-duplicates: indexer.text.sketch
     return summary
 
 
 def section_docs(report: Report) -> Iterator[SectionDoc]:
-    """The documents of a report: one per section, from the folded text.
+    """The documents of a report: one per section, from the folded text, then its head
+    document (title, agency, region, year: `indexer.backends.head_text`).
 
     `text` (for exact matching) runs TEXT_OVERLAP characters into the next section, so a run
     copied across a heading still matches; `words` is the section alone."""
@@ -125,3 +129,7 @@ def section_docs(report: Report) -> Iterator[SectionDoc]:
         folded = normalize(text[start:tail])
         cut = bisect.bisect_left(folded.offsets, end - start, hi=len(folded.text))
         yield SectionDoc(report.report_id, slug, i, folded.text[:cut], folded.text)
+    region = {"province": report.region.province, "city": report.region.city,
+              "county": report.region.county}
+    head = normalize(head_text(report.title, report.agency, region, report.year)).text
+    yield SectionDoc(report.report_id, HEAD_SLUG, len(spans), head, head)

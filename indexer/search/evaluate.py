@@ -1,5 +1,9 @@
 """Which sections a query tree matches: exact matches from the backend, combined by set algebra.
 
+Unquoted words also match what a report was filed under (its head document: title, agency,
+region, year); a quoted phrase matches the report's own text only, so every report it finds
+shows the phrase in a passage and on its page.
+
 Words typed together (one unquoted token such as 江北区教育局) must occur in one section; words
 separated by spaces (AND) must each occur somewhere in the report, and `-word` drops every report
 that contains the word. Field conditions narrow sections (`section:`) or reports (the others).
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from indexer.backends import HEAD_SLUG
 from indexer.errors import GongkaiError
 from indexer.search import query as q
 from indexer.search.view import IndexView
@@ -46,6 +51,8 @@ def _text(view: IndexView, node: q.Text) -> set[int]:
         result = docs if result is None else result & docs
         if not result:
             break
+    if node.quoted and result:   # a quoted phrase is verbatim text of the report itself
+        result -= view.section_docs.get(HEAD_SLUG, set())
     return result or set()
 
 

@@ -1,5 +1,11 @@
 """Ranking reports: a report ranks by its best-scoring matching section; reports no scoring word
-reaches come after, newest first. Pages of one query never overlap (ties broken by section)."""
+reaches come after, newest first. Pages of one query never overlap (ties broken by section).
+
+A section's BM25 score is multiplied by its field weight (`SECTION_WEIGHTS`, BM25F-style: the
+head document — title, agency, region, year — counts HEAD_WEIGHT times body text; a hit in the
+前言 or 附件 counts a little less than one in the body proper, such as 依申请公开). Equal
+scores go newest report first (`stable_rank`). With query understanding (`by_tiers`) the reports
+meeting more of what the query names come first, each group ranked as above."""
 
 from __future__ import annotations
 
@@ -7,7 +13,47 @@ from collections.abc import Iterable
 from heapq import nlargest, nsmallest
 from operator import itemgetter
 
+from indexer.backends import HEAD_SLUG
 from indexer.search.view import IndexView
+
+HEAD_WEIGHT = 3.0
+VERBATIM_WEIGHT = 2.0   # a head document holding a typed run of several words as it is
+# Field weights of the sections (1.0 when not listed; see notes/relevance.md for the tuning on
+# bench/relevance.py). Only a few slugs differ from 1.0: each weighted slug costs a pass over its
+# matching sections per query, and weighting every body section moved no figure of the set.
+SECTION_WEIGHTS: dict[str, float] = {HEAD_SLUG: HEAD_WEIGHT, "preamble": 0.9, "appendix": 0.9}
+
+
+def weighted(view: IndexView, scores: dict[int, float] | None,
+             verbatim: set[int] = frozenset()) -> dict[int, float] | None:
+    """Section scores times their section's weight (a new dict, in the same order); head
+    documents holding a query's run of words verbatim (`verbatim`: a title typed whole) also
+    times VERBATIM_WEIGHT."""
+    if not scores:
+        return scores
+    out = dict(scores)
+    for slug, weight in SECTION_WEIGHTS.items():
+        for d in out.keys() & view.section_docs.get(slug, set()):
+            out[d] *= weight
+    for d in out.keys() & verbatim & view.section_docs.get(HEAD_SLUG, set()):
+        out[d] *= VERBATIM_WEIGHT
+    return out
+
+
+def by_tiers(view: IndexView, scores: dict[int, float], tiers: list[set[str]], docs: set[int],
+             slugs: set[str] | None, start: int, count: int) -> list[str]:
+    """One page of report ids: the groups of `tiers` one after the other, each by relevance."""
+    page: list[str] = []
+    for tier in tiers:
+        if start >= len(tier):
+            start -= len(tier)
+            continue
+        want = count - len(page)
+        page.extend(by_relevance(view, scores, tier, docs, tier, slugs, start, want))
+        start = 0
+        if len(page) >= count:
+            break
+    return page[:count]
 
 
 def by_year(view: IndexView, hits: set[str], start: int, count: int,
@@ -89,13 +135,13 @@ def top_reports(view: IndexView, scores: dict[int, float] | None, limit: int, do
 
 
 def stable_rank(view: IndexView) -> dict[int, int]:
-    """Each section's position in (report source, report id, ordinal) order: the tie-break of
-    equal scores (computed once per view, kept on it)."""
+    """Each section's position in (newest year, report source, report id, ordinal) order: the
+    tie-break of equal scores (computed once per view, kept on it)."""
     rank = view.__dict__.get("_stable_rank")
     if rank is None:
-        summaries, doc_report, ordinal = view.summaries, view.doc_report, view.doc_ordinal
-        order = sorted(doc_report, key=lambda d: (summaries[doc_report[d]].get("source") or "",
-                                                  doc_report[d], ordinal[d]))
+        year_rank, doc_report, ordinal = view.year_rank, view.doc_report, view.doc_ordinal
+        order = sorted(doc_report, key=lambda d: (year_rank[doc_report[d]], doc_report[d],
+                                                  ordinal[d]))
         rank = view.__dict__.setdefault("_stable_rank", {d: i for i, d in enumerate(order)})
     return rank
 

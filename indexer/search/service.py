@@ -14,16 +14,18 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from indexer.backends import Backend, open_backend
-from indexer.errors import NotFound
+from indexer.backends import HEAD_SLUG, Backend, open_backend
+from indexer.errors import GongkaiError, NotFound
 from indexer.model.agencies import Agency
 from indexer.model.record import Report
-from indexer.search import facets, ranking
+from indexer.search import facets, ranking, suggest, understand
 from indexer.search import query as q
+from indexer.search.duplicates import duplicates_of
 from indexer.search.evaluate import match
 from indexer.search.passages import highlight_terms, passages_of, score_words
 from indexer.search.request import SearchRequest
 from indexer.search.view import IndexView
+from indexer.text.analysis import query_words
 
 
 class Index:
@@ -52,40 +54,31 @@ class Index:
         """Run a search; the result is exactly what `gongkai search --json` prints."""
         request.validate()
         view = self._view_of()
-        tree = q.parse(request.q, view.figures)
+        text = understand.rewrite(request.q)
+        tree = q.parse(text, view.figures)
         filters = facets.read_filters(view, request.filters)
-        docs = view.live if tree is None else match(view, tree)
+        docs = duplicates_of(view).collapse(view, view.live if tree is None else match(view, tree))
         terms = highlight_terms(tree)
         scores = view.index.word_scores(score_words(tree)) if terms else None
-        section_filter = filters.get("section")
-        # Work per report, with set operations and `map` over precomputed lookups (C speed),
-        # not section by section in Python: a common word matches ~60,000 sections at 10k.
-        base, report_ids = view.key_base, view.report_ids
-        keys = set(map(view.doc_key.__getitem__, docs))   # matching (report, slug) pairs
-        matching = set(map(report_ids.__getitem__, set(map(base.__rfloordiv__, keys))))
-        if section_filter is None:
-            in_section = matching
-        else:
-            wanted = {i for i, slug in enumerate(view.slugs) if slug in section_filter}
-            in_section = {report_ids[k // base] for k in keys if k % base in wanted}
+        scores = ranking.weighted(view, scores, _verbatim(view, tree) if scores else set())
+        in_section, keys, matching = _reports_of(view, docs, filters.get("section"))
         passes = facets.passing(view, in_section, filters)
         hits = in_section.intersection(*passes.values())
-        counts = facets.count(view, in_section, passes,
-                              facets.section_counts(view, keys, matching, passes))
-        if request.sort != "relevance" or scores is None:
-            page = ranking.by_year(view, hits, request.start, request.per_page,
-                                   oldest=request.sort == "oldest")
-        else:
-            # Report filters matter to the ranking only when they drop a matching report.
-            allowed = hits if len(hits) < len(in_section) else None
-            page = ranking.by_relevance(view, scores, hits, docs, allowed, section_filter,
-                                        request.start, request.per_page)
-        found = self._hits(view, page, docs, section_filter, scores,
+        sections = facets.section_counts(view, keys, matching, passes)
+        sections.pop(HEAD_SLUG, None)   # the head document is not a section of the report
+        counts = facets.count(view, in_section, passes, sections)
+        intent = understand.understand(view, text) if tree is not None else understand.Intent()
+        page = _rank(view, request, scores, hits, in_section, docs, filters, intent)
+        found = self._hits(view, page, docs, filters.get("section"), scores,
                            terms if request.passages else [])
         missing = view.index.missing()
         return {"query": request.q, "total": len(hits), "page": request.page,
                 "per_page": request.per_page, "hits": found, "facets": counts, "terms": terms,
-                "partial": bool(missing), "missing": missing}
+                "partial": bool(missing), "missing": missing,
+                "understood": intent.to_dict(),
+                "chips": understand.chips(view, intent, hits, filters),
+                "suggestions": suggest.suggestions(
+                    view, request.q, len(hits), lambda other: _count(view, other, filters))}
 
     def _hits(self, view: IndexView, page: list[str], docs: set[int] | frozenset[int],
               section_filter: set[str] | None, scores: dict[int, float] | None,
@@ -95,6 +88,8 @@ class Index:
             mine = [d for d in view.report_docs[rid]
                     if d in docs and (section_filter is None or view.doc_section[d] in section_filter)]
             mine_scores = ranking.scores_of(scores, mine)
+            best = max(mine_scores.values(), default=0.0)
+            mine = [d for d in mine if view.doc_section[d] != HEAD_SLUG]   # no passages there
             ranked = sorted(mine, key=lambda d: (-mine_scores.get(d, 0.0), view.doc_ordinal[d]))
             summary = view.summaries[rid]
             region = summary["region"]
@@ -103,7 +98,7 @@ class Index:
                 "agency": summary.get("agency"), "year": summary.get("year"),
                 "region": {"province": region.get("province"), "city": region.get("city"),
                            "county": region.get("county")},
-                "score": round(max(mine_scores.values(), default=0.0), 3),
+                "score": round(best, 3), "versions": duplicates_of(view).versions_of(view, rid),
                 "passages": passages_of(view, rid, ranked, terms) if terms else []})
         return hits
 
@@ -154,6 +149,59 @@ class Index:
         """Facet counts over the whole index."""
         view = self._view_of()
         return facets.count(view, set(view.summaries), {}, facets.overall_sections(view))
+
+
+def _reports_of(view: IndexView, docs: set[int] | frozenset[int],
+                section_filter: set[str] | None) -> tuple[set[str], set[int], set[str]]:
+    """The reports with a matching section (of the filtered slugs), the matching (report, slug)
+    keys, and the reports with any matching section."""
+    # Work per report, with set operations and `map` over precomputed lookups (C speed),
+    # not section by section in Python: a common word matches ~60,000 sections at 10k.
+    base, report_ids = view.key_base, view.report_ids
+    keys = set(map(view.doc_key.__getitem__, docs))   # matching (report, slug) pairs
+    matching = set(map(report_ids.__getitem__, set(map(base.__rfloordiv__, keys))))
+    if section_filter is None:
+        return matching, keys, matching
+    wanted = {i for i, slug in enumerate(view.slugs) if slug in section_filter}
+    return {report_ids[k // base] for k in keys if k % base in wanted}, keys, matching
+
+
+def _rank(view: IndexView, request: SearchRequest, scores: dict[int, float] | None,
+          hits: set[str], in_section: set[str], docs: set[int] | frozenset[int],
+          filters: dict[str, set], intent: understand.Intent) -> list[str]:
+    """One page of report ids: by year, or by what the query names and then by relevance."""
+    if request.sort != "relevance" or scores is None:
+        return ranking.by_year(view, hits, request.start, request.per_page,
+                               oldest=request.sort == "oldest")
+    tiers = understand.tiers(view, intent, hits)
+    if len(tiers) > 1:
+        return ranking.by_tiers(view, scores, tiers, docs, filters.get("section"),
+                                request.start, request.per_page)
+    # Report filters matter to the ranking only when they drop a matching report.
+    allowed = hits if len(hits) < len(in_section) else None
+    return ranking.by_relevance(view, scores, hits, docs, allowed, filters.get("section"),
+                                request.start, request.per_page)
+
+
+def _verbatim(view: IndexView, tree: Any) -> set[int]:
+    """Sections holding a typed run of several words as it is (莆田市2008年度政府信息公开工作
+    年度报告, a title typed whole), for the head documents' bonus."""
+    out: set[int] = set()
+    for text in q.positive_texts(tree):
+        if not text.quoted and len(query_words(text.text)) > 1:
+            out |= view.index.exact(text.text)
+    return out
+
+
+def _count(view: IndexView, query: str, filters: dict[str, set]) -> int:
+    """How many reports a query finds with these filters (0 for one that does not parse)."""
+    try:
+        tree = q.parse(understand.rewrite(query), view.figures)
+        docs = duplicates_of(view).collapse(view, view.live if tree is None else match(view, tree))
+    except GongkaiError:
+        return 0
+    in_section = _reports_of(view, docs, filters.get("section"))[0]
+    return len(in_section.intersection(*facets.passing(view, in_section, filters).values()))
 
 
 def open_index(location: str | None = None) -> Index:

@@ -126,8 +126,14 @@ class IndexView:
     def listing(self) -> dict[str, Report]:
         """Every report's record without its text (the summaries), by source: built once per
         index, not per listing request (callers must not change them)."""
-        records = (Report.from_dict({**summary, "text": ""}) for summary in self.summaries.values())
+        records = (Report.from_dict({**_record_fields(summary), "text": ""})
+                   for summary in self.summaries.values())
         return {r.report_id: r for r in sorted(records, key=lambda r: r.source)}
+
+
+def _record_fields(summary: dict[str, Any]) -> dict[str, Any]:
+    """A summary without what indexing adds that is not a record field (the sketch)."""
+    return {k: v for k, v in summary.items() if k != "sketch"}
 
 
 def _integer_figures(stats: dict[str, Any]) -> dict[str, int]:
