@@ -218,3 +218,12 @@ def test_sketches_estimate_similarity():
     assert similarity(sketch(text), sketch(text)) == 1.0
     assert similarity(sketch(text), sketch("完全不同的另一份报告，讲的是造林绿化工程和防汛抗旱。")) < 0.2
     assert sketch("") == [] and similarity([], sketch(text)) == 0.0
+
+
+def test_an_agencys_newest_name_finds_its_reports_printed_under_older_names(index):
+    """莆田市安监局 (2008-2015) became 莆田市应急管理局 in the 2018 reform: the new name and a year
+    find the old report first, by the head document's other names (indexer.model.agencies)."""
+    for year in (2010, 2016):
+        hit = search(index, f"莆田市应急管理局 {year}年")["hits"][0]
+        assert (hit["year"], hit["agency"]) == (year, {2010: "莆田市安监局",
+                                                       2016: "莆田市安全生产监督管理局"}[year])

@@ -25,6 +25,7 @@ from indexer.errors import ReportReadError
 from indexer.extract.corpus import Skipped
 from indexer.extract.limits import FILE_SECONDS, FILE_SECONDS_ENV
 from indexer.extract.report import extract_report
+from indexer.model.agencies import aliases
 from indexer.model.record import Report
 from indexer.text.normalize import normalize
 from indexer.text.sketch import sketch
@@ -118,7 +119,7 @@ def summary_of(record: dict[str, Any]) -> dict[str, Any]:
 
 def section_docs(report: Report) -> Iterator[SectionDoc]:
     """The documents of a report: one per section, from the folded text, then its head
-    document (title, agency, region, year: `indexer.backends.head_text`).
+    document (title, agency and its other names, region, year: `indexer.backends.head_text`).
 
     `text` (for exact matching) runs TEXT_OVERLAP characters into the next section, so a run
     copied across a heading still matches; `words` is the section alone."""
@@ -131,5 +132,8 @@ def section_docs(report: Report) -> Iterator[SectionDoc]:
         yield SectionDoc(report.report_id, slug, i, folded.text[:cut], folded.text)
     region = {"province": report.region.province, "city": report.region.city,
               "county": report.region.county}
-    head = normalize(head_text(report.title, report.agency, region, report.year)).text
+    # The other names of its agency (written out, renamed later: 莆田市安监局 → 莆田市应急管理局), so
+    # the agency's newest name finds its older reports too (indexer.model.agencies).
+    names = sorted(aliases(report.agency, region) - {report.agency}) if report.agency else []
+    head = normalize(head_text(report.title, report.agency, region, report.year, names)).text
     yield SectionDoc(report.report_id, HEAD_SLUG, len(spans), head, head)
