@@ -12,6 +12,11 @@ run as "skipped: <reason>"), and the run goes on.
 - `MAX_HTML_DEPTH` (256): how deeply HTML elements may nest. Real pages nest a few dozen levels
   (tables in divs in tables); a page nested thousands deep is not a report. Checked right after
   parsing, before the page is walked.
+- `MAX_PDF_PAGES` (200): pages of a PDF. Real reports run 3–30 pages (the three real PDFs in
+  tests: 5–6); a PDF past the limit (a bound volume, a gazette) is refused right after it is
+  opened, before any page is read, so a 500-page file costs milliseconds and no memory.
+- `MAX_OCR_PAGES` (30): pages of a scanned PDF read by OCR (about 1–3 s a page on one core):
+  a longer scan would not fit the per-file time budget anyway, and is refused with this reason.
 - No limit on the extracted text is needed: it is never longer, in characters, than the file is
   in bytes (a text reader keeps the text, an HTML page only loses its markup).
 - `FILE_SECONDS` (60 s): the time budget of one file in an indexing worker
@@ -23,6 +28,8 @@ from __future__ import annotations
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_HTML_DEPTH = 256
+MAX_PDF_PAGES = 200
+MAX_OCR_PAGES = 30
 FILE_SECONDS = 60.0
 FILE_SECONDS_ENV = "GONGKAI_FILE_SECONDS"
 

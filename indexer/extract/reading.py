@@ -24,6 +24,7 @@ from indexer.errors import ReportReadError
 from indexer.extract.document import HAN, Document, decode
 from indexer.extract.html import read_html_file
 from indexer.extract.limits import MAX_FILE_BYTES, megabytes
+from indexer.extract.pdf import read_pdf_file
 from indexer.extract.plaintext import read_text_file
 
 __all__ = ["READERS", "SUFFIXES", "Document", "Reader", "decode", "read_document"]
@@ -36,6 +37,7 @@ READERS: dict[str, Reader] = {
     ".text": read_text_file,
     ".html": read_html_file,
     ".htm": read_html_file,
+    ".pdf": read_pdf_file,
 }
 SUFFIXES = frozenset(READERS)
 
