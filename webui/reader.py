@@ -30,7 +30,8 @@ def figures_of(report: Report) -> list[dict[str, Any]]:
                         "stated_in_words": fig.stated_in_words,
                         "start": fig.start if has_span else None,
                         "end": fig.end if has_span else None,
-                        "anchor": f"fig-{key}" if has_span else None})
+                        "anchor": f"fig-{key}" if has_span else None,
+                        "page": report.page_at(fig.start) if has_span else None})
     return figures
 
 
@@ -82,6 +83,6 @@ def report_sections(report: Report, marks: list[tuple[int, int]]) -> list[dict[s
     figures = [(f["start"], f["end"], f["key"]) for f in figures_of(report) if f["anchor"]]
     anchors = section_anchors(s.slug for s in report.sections)
     return [{"anchor": anchor, "slug": s.slug, "label": section_label(s.slug),
-             "heading": " ".join(s.heading.split()),
+             "heading": " ".join(s.heading.split()), "page": report.page_at(s.start),
              "html": render_span(report.text, s.start, s.end, figures, marks)}
             for s, anchor in zip(report.sections, anchors)]

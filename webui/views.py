@@ -16,7 +16,7 @@ from .labels import FACET_LABELS, SORT_LABELS, chinese_date, region_label, secti
 from .marking import term_spans
 from .reader import figures_of, report_sections
 from .search import PER_PAGE, search_request
-from .urls import SearchState, agency_url, report_url
+from .urls import SearchState, agency_url, original_url, report_url
 
 bp = Blueprint("views", __name__)
 
@@ -73,7 +73,8 @@ def report(report_id: str):
                            sections=report_sections(record, marks), figures=figures_of(record),
                            flags=[f.message for f in record.flags], region_text=region_label(region),
                            published=chinese_date(record.published),
-                           agency_link=agency_url(record.agency) if record.agency else None)
+                           agency_link=agency_url(record.agency) if record.agency else None,
+                           original_link=original_url(record.report_id))
 
 
 def _listing(report: Report) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from indexer.errors import ReportReadError
-from indexer.extract.document import HAN, Document
+from indexer.extract.document import Document
 from indexer.extract.limits import MAX_OCR_PAGES, MAX_PDF_PAGES
 from indexer.extract.ocr import OCR_MISSING, ocr_engine
 from indexer.extract.pdf_page import PageContent, read_page
@@ -40,8 +40,7 @@ def read_pdf_file(data: bytes, path: Path, name: str) -> Document:
             page = pdf[i]
             try:
                 content = read_page(page, i + 1)
-                if not any(HAN.search(line.text) for line in content.lines) \
-                        and not content.tables:
+                if not content.lines and not content.tables:
                     scanned.append((i, content))
                 pages.append(content)
             finally:

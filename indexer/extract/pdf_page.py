@@ -17,6 +17,7 @@ characters whose centre lies in it. A "table" of one column is a framed paragrap
 
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass, field
 
 import pypdfium2.raw as pdfium_c
@@ -35,6 +36,7 @@ class Char:
     x1: float
     top: float
     bottom: float
+    index: int = -1     # in the text page, to look its box up later
 
 
 @dataclass
@@ -75,19 +77,23 @@ class PageContent:
 def read_page(page, number: int) -> PageContent:
     """The lines (outside tables) and tables of one pypdfium2 page, top to bottom."""
     width, height = page.get_size()
+    edges = _edges(page, height)
     textpage = page.get_textpage()
     try:
-        chars = _chars(textpage, height)
+        # Every character's box only where a table may be; else only the ends of lines.
+        chars = _chars(textpage, height, boxed=len(edges) >= 4)
+        tables = _tables(edges, chars) if chars and len(edges) >= 4 else []
+        lines = _lines([c for c in chars if c is None or not _inside_any(c, tables)],
+                       textpage.raw, height)
     finally:
         textpage.close()
-    tables = _tables(page, height, chars) if chars else []
-    lines = _lines([c for c in chars if c is None or not _inside_any(c, tables)])
     lines.sort(key=lambda line: (round(line.top / 3), line.x0))
     return PageContent(number, width, height, lines, tables)
 
 
-def _chars(textpage, height: float) -> list[Char | None]:
-    """The page's characters (None marks a line end), generated spaces only between ASCII."""
+def _chars(textpage, height: float, boxed: bool) -> list[Char | None]:
+    """The page's characters (None marks a line end), generated spaces only between ASCII;
+    with their boxes when `boxed` (else their boxes are looked up later, for line ends only)."""
     text = textpage.get_text_range()
     raw = textpage.raw
     out: list[Char | None] = []
@@ -102,23 +108,32 @@ def _chars(textpage, height: float) -> list[Char | None]:
                 continue
             out.append(Char(" ", 0, 0, 0, 0))
             continue
-        left, bottom, right, top = textpage.get_charbox(i)
-        out.append(Char(ch, left, right, height - top, height - bottom))
+        out.append(_char_box(raw, i, ch, height) if boxed else Char(ch, 0, 0, 0, 0, i))
     return out
 
 
-def _lines(chars: list[Char | None]) -> list[Line]:
-    """Characters between line ends as lines; blank lines dropped."""
+def _char_box(raw, i: int, ch: str, height: float) -> Char:
+    left, right, bottom, top = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(),
+                                ctypes.c_double())
+    pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top)
+    return Char(ch, left.value, right.value, height - top.value, height - bottom.value, i)
+
+
+def _lines(chars: list[Char | None], raw, height: float) -> list[Line]:
+    """Characters between line ends as lines (box from the first and last character when the
+    characters have none); blank lines dropped."""
     lines, run = [], []
     for c in chars + [None]:
         if c is not None:
             run.append(c)
             continue
         text = "".join(ch.text for ch in run).strip()
-        boxed = [ch for ch in run if ch.text != " "]
-        if text and boxed:
-            lines.append(Line(text, min(ch.x0 for ch in boxed), max(ch.x1 for ch in boxed),
-                              min(ch.top for ch in boxed), max(ch.bottom for ch in boxed)))
+        ink = [ch for ch in run if ch.text != " "]
+        if text and ink:
+            if ink[0].index >= 0 and ink[0].x1 == ink[0].x0 == 0:
+                ink = [_char_box(raw, ch.index, ch.text, height) for ch in (ink[0], ink[-1])]
+            lines.append(Line(text, min(ch.x0 for ch in ink), max(ch.x1 for ch in ink),
+                              min(ch.top for ch in ink), max(ch.bottom for ch in ink)))
         run = []
     return lines
 
@@ -153,11 +168,8 @@ def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> 
             "width": x1 - x0, "height": bottom - top}
 
 
-def _tables(page, height: float, chars: list[Char | None]) -> list[Table]:
+def _tables(edges: list[dict], chars: list[Char | None]) -> list[Table]:
     """The ruled tables of a page with two or more columns, their cells' texts filled in."""
-    edges = _edges(page, height)
-    if len(edges) < 4:
-        return []
     edges = merge_edges(edges, SNAP, SNAP, SNAP, SNAP)
     cells = intersections_to_cells(edges_to_intersections(edges, SNAP, SNAP))
     tables = []

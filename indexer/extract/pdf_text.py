@@ -39,11 +39,30 @@ def drop_furniture(pages: list[PageContent]) -> None:
     for page in pages:
         banded.update({_key(line) for line in page.lines if _in_band(line, page)})
     repeated = {k for k, n in banded.items() if n >= 2 and n * 2 >= len(pages)}
+    offset = _numbering_offset(pages)
     for page in pages:
-        page.lines = [line for line in page.lines if not (
-            _in_band(line, page) and (_PAGE_NUMBER.match(line.text) or _key(line) in repeated))]
-        if page.lines and _PAGE_NUMBER.match(page.lines[-1].text) and not page.tables:
+        page.lines = [line for line in page.lines if not (_in_band(line, page) and (
+            _is_page_number(line, page, offset) or _key(line) in repeated))]
+        if page.lines and _is_page_number(page.lines[-1], page, offset):
             page.lines.pop()
+
+
+def _is_page_number(line: Line, page: PageContent, offset: int) -> bool:
+    """A page-number line whose number is this page's (a "0" cell at a page's foot is not)."""
+    if not _PAGE_NUMBER.match(line.text):
+        return False
+    return int(re.findall(r"\d+", line.text)[0]) - page.number in (0, offset)
+
+
+def _numbering_offset(pages: list[PageContent]) -> int:
+    """How the printed page numbers run ahead of the PDF's (a cover left unnumbered: -1)."""
+    seen: Counter[int] = Counter()
+    for page in pages:
+        for line in page.lines:
+            if _in_band(line, page) and _PAGE_NUMBER.match(line.text):
+                seen[int(re.findall(r"\d+", line.text)[0]) - page.number] += 1
+    offset, count = seen.most_common(1)[0] if seen else (0, 0)
+    return offset if count >= 2 else 0
 
 
 def _key(line: Line) -> str:
