@@ -6,7 +6,7 @@ INDEX  ?= $(or $(GONGKAI_INDEX_DIR),var/index)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: serve test install install-test browser-deps index bench clean
+.PHONY: serve test install install-test browser-deps pdf-deps index bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,13 +31,24 @@ browser-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# PDF tests: LibreOffice makes PDFs from corpus reports, Tesseract (with its simplified-Chinese
+# model, shipped in the package) reads scanned ones. Installed only when missing.
+pdf-deps:
+	@if ! command -v soffice >/dev/null 2>&1 || ! command -v tesseract >/dev/null 2>&1 || \
+	    [ ! -f /usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  echo "installing LibreOffice, CJK fonts and Tesseract (chi_sim) for the PDF tests"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    libreoffice-writer-nogui fonts-noto-cjk tesseract-ocr tesseract-ocr-chi-sim >/dev/null; \
+	fi
+
 index: install
 	$(BIN)/gongkai index corpus --index-dir $(INDEX)
 
 serve: index
 	$(BIN)/gongkai serve --index-dir $(INDEX) --host $(HOST) --port $(PORT)
 
-test: install-test browser-deps sphinx-deps
+test: install-test browser-deps sphinx-deps pdf-deps
 	$(BIN)/python -m pytest -q
 
 bench: install

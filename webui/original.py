@@ -32,12 +32,12 @@ def original(report_id: str):
     """The original file of a report; 404 when the report or its file is unknown."""
     path, fmt = get_index().original(report_id)
     mimetype, inline = MEDIA_TYPES.get(fmt, ("application/octet-stream", False))
-    text = fmt in TEXT_FORMATS
-    if text:
-        mimetype += f"; charset={_charset(path.read_bytes()[:65536])}"
     response = send_file(path, mimetype=mimetype, as_attachment=not inline,
                          download_name=path.name, max_age=0)
-    if text:   # a page's markup shown as text: nothing in it runs, even if a browser sniffed it
+    if fmt in TEXT_FORMATS:   # markup shown as text: nothing in it runs, even if sniffed
+        with path.open("rb") as file:
+            charset = _charset(file.read(65536))
+        response.headers["Content-Type"] = f"{mimetype}; charset={charset}"
         response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
