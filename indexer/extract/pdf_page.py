@@ -80,11 +80,14 @@ def read_page(page, number: int) -> PageContent:
     edges = _edges(page, height)
     textpage = page.get_textpage()
     try:
-        # Every character's box only where a table may be; else only the ends of lines.
-        chars = _chars(textpage, height, boxed=len(edges) >= 4)
-        tables = _tables(edges, chars) if chars and len(edges) >= 4 else []
-        lines = _lines([c for c in chars if c is None or not _inside_any(c, tables)],
-                       textpage.raw, height)
+        if len(edges) < 4:        # no table: the boxes of line ends are all it takes
+            lines = _plain_lines(textpage, height)
+            tables = []
+        else:
+            chars = _chars(textpage, height, boxed=True)
+            tables = _tables(edges, chars) if chars else []
+            lines = _lines([c for c in chars if c is None or not _inside_any(c, tables)],
+                           textpage.raw, height)
     finally:
         textpage.close()
     lines.sort(key=lambda line: (round(line.top / 3), line.x0))
@@ -110,6 +113,29 @@ def _chars(textpage, height: float, boxed: bool) -> list[Char | None]:
             continue
         out.append(_char_box(raw, i, ch, height) if boxed else Char(ch, 0, 0, 0, 0, i))
     return out
+
+
+def _plain_lines(textpage, height: float) -> list[Line]:
+    """The lines of a page without tables, straight from the text (as `_chars` + `_lines`)."""
+    text = textpage.get_text_range()
+    raw = textpage.raw
+    lines, start = [], 0
+    for piece in text.replace("\r\n", "\n\0").split("\n"):
+        first = start + (1 if piece.startswith("\0") else 0)   # \r\n: two characters
+        piece = piece.lstrip("\0")
+        start = first + len(piece) + 1
+        lead, tail = len(piece) - len(piece.lstrip()), len(piece.rstrip()) - 1
+        if tail < lead:
+            continue
+        ends = [_char_box(raw, first + k, piece[k], height) for k in {lead, tail}]
+        if " " in piece or "\u3000" in piece:
+            piece = "".join(ch for k, ch in enumerate(piece, first) if not (
+                ch.isspace() and pdfium_c.FPDFText_IsGenerated(raw, k)
+                and not (text[k - 1].isascii() and text[k + 1:k + 2].isascii())))
+        stripped = piece.strip()
+        lines.append(Line(stripped, min(c.x0 for c in ends), max(c.x1 for c in ends),
+                          min(c.top for c in ends), max(c.bottom for c in ends)))
+    return lines
 
 
 def _char_box(raw, i: int, ch: str, height: float) -> Char:
