@@ -38,7 +38,9 @@ def drop_furniture(pages: list[PageContent]) -> None:
     banded: Counter[str] = Counter()
     for page in pages:
         banded.update({_key(line) for line in page.lines if _in_band(line, page)})
-    repeated = {k for k, n in banded.items() if n >= 2 and n * 2 >= len(pages)}
+    # Repeated words only: numbers alone are page numbers or table values, told apart below.
+    repeated = {k for k, n in banded.items()
+                if n >= 2 and n * 2 >= len(pages) and re.search(r"[^\W\d_]", k)}
     offset = _numbering_offset(pages)
     for page in pages:
         page.lines = [line for line in page.lines if not (_in_band(line, page) and (
@@ -89,11 +91,17 @@ class _Writer:
         self.parts.append(s)
         self.length += len(s)
 
+    def _mark_page(self) -> None:
+        """The current page starts here, at its first character."""
+        if self.pages and self.pages[-1]["start"] < 0:
+            self.pages[-1]["start"] = self.length
+
     def line(self, line: Line) -> None:
         if self.length and self.open_line is None:
             self.write("\n")
         elif self.open_line is not None and line.text[0].isascii() and self.parts[-1][-1:].isascii():
             self.write(" ")
+        self._mark_page()
         self.write(line.text)
         fills = line.x1 >= self.right - FILL * max(line.height, 1.0)
         self.open_line = line if fills and not line.text.endswith(_SENTENCE_END) else None
@@ -108,6 +116,7 @@ class _Writer:
         for cells in table.rows:
             if self.length:
                 self.write("\n")
+            self._mark_page()
             row = []
             for i, value in enumerate(cells):
                 if i:
@@ -118,10 +127,14 @@ class _Writer:
         self.open_line, self.last_table = None, table
 
     def start_page(self, number: int) -> None:
+        self.end_page()
+        self.pages.append({"page": number, "start": -1, "end": -1})
+
+    def end_page(self) -> None:
+        """The last page ends here (an empty page is an empty span where it would have been)."""
         if self.pages:
+            self._mark_page()
             self.pages[-1]["end"] = self.length
-        start = self.length + (1 if self.length and self.open_line is None else 0)
-        self.pages.append({"page": number, "start": start, "end": start})
 
 
 def column_right(pages: list[PageContent]) -> float:
@@ -144,6 +157,5 @@ def write_pages(pages: list[PageContent]) -> tuple[str, list[list[list[TableCell
                 out.table(item)
             else:
                 out.line(item)
-    if out.pages:
-        out.pages[-1]["end"] = out.length
+    out.end_page()
     return "".join(out.parts), [t for t in out.tables if t], out.pages
