@@ -35,6 +35,12 @@ def test_wrapped_lines_join_and_sentences_end_lines():
                     "提高工作水平，全年主动公开政府信息十二条。\n二、主动公开政府信息情况")
 
 
+def test_a_line_that_ends_short_of_a_number_it_could_not_split_joins():
+    short = Line("全区主动公开政府信息情况如下：全年全区主动公开政府信息", 72, RIGHT - 45, 100, 115)
+    text = text_of([page(1, short, line("20690条。其中区直部门主动公开政府信息一千五百条。", 120))])
+    assert text == short.text + "20690条。其中区直部门主动公开政府信息一千五百条。"
+
+
 def test_a_paragraph_runs_over_a_page_break():
     text = text_of([page(1, line("全年共受理政府信息公开申请三十五件，其中依法予以公开", 700)),
                     page(2, line("二十件。", 80, full=False))])
