@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 
 from indexer.errors import ReportReadError
@@ -160,3 +162,19 @@ def test_a_scan_without_an_ocr_engine_names_what_to_install(converted, tmp_path,
     assert caught.value.reason == ("scanned PDF without a text layer, and no OCR engine is "
                                    "installed (install the Debian packages tesseract-ocr and "
                                    "tesseract-ocr-chi-sim)")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), min_size=1, max_size=8))
+def test_a_damaged_real_pdf_is_a_document_or_a_reason(tmp_path, damage):
+    data = bytearray((REAL / "ext-03.pdf").read_bytes())
+    for where, byte in damage:
+        data[int(where * (len(data) - 1))] = byte
+    path = tmp_path / "damaged.pdf"
+    path.write_bytes(bytes(data))
+    try:
+        doc = read_document(path)
+    except ReportReadError as exc:
+        assert exc.reason
+    else:
+        assert doc.format == "pdf" and doc.pages[-1]["end"] == len(doc.text)

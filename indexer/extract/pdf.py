@@ -37,14 +37,10 @@ def read_pdf_file(data: bytes, path: Path, name: str) -> Document:
             raise ReportReadError(name, f"PDF of {count} pages (limit {MAX_PDF_PAGES} pages)")
         pages, scanned = [], []
         for i in range(count):
-            page = pdf[i]
-            try:
-                content = read_page(page, i + 1)
-                if not content.lines and not content.tables:
-                    scanned.append((i, content))
-                pages.append(content)
-            finally:
-                page.close()
+            content = _page(pdf, i, name)
+            if not content.lines and not content.tables:
+                scanned.append((i, content))
+            pages.append(content)
         ocr = _read_scans(pdf, scanned, len(pages), name)
     finally:
         pdf.close()
@@ -52,6 +48,18 @@ def read_pdf_file(data: bytes, path: Path, name: str) -> Document:
     text, tables, spans = write_pages(pages)
     return Document(path=path, text=text, tables=tables, kind="pdf", format="pdf",
                     pages=spans, ocr=ocr)
+
+
+def _page(pdf: pdfium.PdfDocument, i: int, name: str) -> PageContent:
+    """Page i (from 0) read, or the reason it cannot be (a page PDFium cannot load)."""
+    try:
+        page = pdf[i]
+    except pdfium.PdfiumError as exc:
+        raise ReportReadError(name, f"damaged PDF (page {i + 1}: {exc})") from None
+    try:
+        return read_page(page, i + 1)
+    finally:
+        page.close()
 
 
 def _open(data: bytes, name: str) -> pdfium.PdfDocument:
