@@ -110,3 +110,11 @@ def test_an_ocr_report_says_so(client):
     assert "本文由OCR识别" in page
     with client.get("/reports/putian-1210716/original") as response:
         assert response.mimetype == "application/pdf"
+
+
+def test_a_passage_of_a_pdf_says_its_page(client):
+    page = client.get("/search?q=本年新收政府信息公开申请数量").get_data(as_text=True)
+    hit = page[page.index('data-report="ext-01"'):]
+    hit = hit[:hit.index("</article>")]
+    assert '<small class="page">第4页</small>' in hit
+    assert page.count('<small class="page">') == hit.count('<small class="page">')  # text: none
