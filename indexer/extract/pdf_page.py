@@ -36,7 +36,6 @@ class Char:
     x1: float
     top: float
     bottom: float
-    index: int = -1     # in the text page, to look its box up later
 
 
 @dataclass
@@ -84,19 +83,18 @@ def read_page(page, number: int) -> PageContent:
             lines = _plain_lines(textpage, height)
             tables = []
         else:
-            chars = _chars(textpage, height, boxed=True)
+            chars = _chars(textpage, height)
             tables = _tables(edges, chars) if chars else []
-            lines = _lines([c for c in chars if c is None or not _inside_any(c, tables)],
-                           textpage.raw, height)
+            lines = _lines([c for c in chars if c is None or not _inside_any(c, tables)])
     finally:
         textpage.close()
     lines.sort(key=lambda line: (round(line.top / 3), line.x0))
     return PageContent(number, width, height, lines, tables)
 
 
-def _chars(textpage, height: float, boxed: bool) -> list[Char | None]:
-    """The page's characters (None marks a line end), generated spaces only between ASCII;
-    with their boxes when `boxed` (else their boxes are looked up later, for line ends only)."""
+def _chars(textpage, height: float) -> list[Char | None]:
+    """The page's characters with their boxes (None marks a line end), generated spaces only
+    between ASCII characters."""
     text = textpage.get_text_range()
     raw = textpage.raw
     out: list[Char | None] = []
@@ -111,7 +109,7 @@ def _chars(textpage, height: float, boxed: bool) -> list[Char | None]:
                 continue
             out.append(Char(" ", 0, 0, 0, 0))
             continue
-        out.append(_char_box(raw, i, ch, height) if boxed else Char(ch, 0, 0, 0, 0, i))
+        out.append(_char_box(raw, i, ch, height))
     return out
 
 
@@ -142,12 +140,11 @@ def _char_box(raw, i: int, ch: str, height: float) -> Char:
     left, right, bottom, top = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(),
                                 ctypes.c_double())
     pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top)
-    return Char(ch, left.value, right.value, height - top.value, height - bottom.value, i)
+    return Char(ch, left.value, right.value, height - top.value, height - bottom.value)
 
 
-def _lines(chars: list[Char | None], raw, height: float) -> list[Line]:
-    """Characters between line ends as lines (box from the first and last character when the
-    characters have none); blank lines dropped."""
+def _lines(chars: list[Char | None]) -> list[Line]:
+    """Characters between line ends as lines; blank lines dropped."""
     lines, run = [], []
     for c in chars + [None]:
         if c is not None:
@@ -156,8 +153,6 @@ def _lines(chars: list[Char | None], raw, height: float) -> list[Line]:
         text = "".join(ch.text for ch in run).strip()
         ink = [ch for ch in run if ch.text != " "]
         if text and ink:
-            if ink[0].index >= 0 and ink[0].x1 == ink[0].x0 == 0:
-                ink = [_char_box(raw, ch.index, ch.text, height) for ch in (ink[0], ink[-1])]
             lines.append(Line(text, min(ch.x0 for ch in ink), max(ch.x1 for ch in ink),
                               min(ch.top for ch in ink), max(ch.bottom for ch in ink)))
         run = []
