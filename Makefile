@@ -6,7 +6,7 @@ INDEX  ?= $(or $(GONGKAI_INDEX_DIR),var/index)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: serve test install install-test browser-deps index bench clean axe-deps
+.PHONY: serve test install install-test browser-deps index bench clean axe-deps formats-deps word-deps pdf-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,14 +42,20 @@ $(AXE):
 	mkdir -p var/axe && cd var/axe && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && \
 	  tar xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js package/LICENSE
 
-# Word reports: LibreOffice converts .doc/.wps to .docx (tables kept); antiword is the text-only
-# fallback the tests also run. GPL programs, run as separate processes, never linked.
-.PHONY: word-deps
-word-deps:
-	@if ! command -v soffice >/dev/null 2>&1 || ! command -v antiword >/dev/null 2>&1; then \
+# Report formats: LibreOffice converts .doc/.wps to .docx (tables kept) and makes the PDF test
+# files; antiword is the text-only .doc fallback the tests also run (GPL programs, run as separate
+# processes, never linked); Tesseract with its simplified-Chinese model (shipped in the Debian
+# package) reads scanned PDFs; the CJK fonts render the PDFs LibreOffice makes. Installed only
+# when missing.
+word-deps pdf-deps: formats-deps
+formats-deps:
+	@if ! command -v soffice >/dev/null 2>&1 || ! command -v antiword >/dev/null 2>&1 || \
+	    ! command -v tesseract >/dev/null 2>&1 || \
+	    [ ! -f /usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  echo "installing Debian's libreoffice-writer-nogui and antiword for Word reports"; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-writer-nogui antiword >/dev/null; \
+	  echo "installing LibreOffice, antiword, CJK fonts and Tesseract (chi_sim) for PDF and Word reports"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    libreoffice-writer-nogui antiword fonts-noto-cjk tesseract-ocr tesseract-ocr-chi-sim >/dev/null; \
 	fi
 
 index: install
@@ -58,7 +64,7 @@ index: install
 serve: index
 	$(BIN)/gongkai serve --index-dir $(INDEX) --host $(HOST) --port $(PORT)
 
-test: install-test browser-deps sphinx-deps axe-deps word-deps
+test: install-test browser-deps sphinx-deps axe-deps formats-deps
 	$(BIN)/python -m pytest -q
 
 bench: install

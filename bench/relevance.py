@@ -31,6 +31,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from indexer.model.agencies import aliases
 from indexer.search import SearchRequest, open_index
 from indexer.text.normalize import fold
 
@@ -105,13 +106,23 @@ def _section_text(record, slug: str) -> str:
     return fold(" ".join(record.text[s.start:s.end] for s in record.sections if s.slug == slug))
 
 
+def _names(record) -> set[str]:
+    """The names the record's agency goes by: as printed, written out, renamed later (one agency
+    across its names: 莆田市安监局 is judged as 莆田市应急管理局)."""
+    if not record.agency:
+        return set()
+    region = {"province": record.region.province, "city": record.region.city,
+              "county": record.region.county}
+    return {record.agency} | aliases(record.agency, region)
+
+
 def satisfies(record, rule: dict[str, Any]) -> bool:
     """Whether a record meets every condition of one judgement rule."""
     text = None
     for key, want in rule.items():
         if key == "agency" and record.agency != want:
             return False
-        if key == "agency_has" and not any(w in (record.agency or "") for w in want):
+        if key == "agency_has" and not any(w in name for w in want for name in _names(record)):
             return False
         if key == "year" and record.year not in want:
             return False

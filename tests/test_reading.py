@@ -40,9 +40,9 @@ def test_unreadable_files_name_the_reason(tmp_path, content, reason):
 
 
 def test_unsupported_suffix(tmp_path):
-    path = tmp_path / "report.pdf"
-    path.write_bytes(b"%PDF-1.4")
-    with pytest.raises(ReportReadError, match="unsupported file type .pdf"):
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(b"PK\x03\x04")
+    with pytest.raises(ReportReadError, match="unsupported file type .xlsx"):
         read_document(path)
 
 

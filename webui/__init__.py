@@ -24,12 +24,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import access_log, api, compression, errors, export, limits, security, stats, views
+    from . import access_log, api, compression, errors, export, limits, original, security, stats, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(export.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(stats.bp)
+    app.register_blueprint(original.bp)
     errors.register(app)
     limits.register(app)
     security.register(app)

@@ -32,7 +32,8 @@ def figures_of(report: Report) -> list[dict[str, Any]]:
                         "stated_in_words": fig.stated_in_words,
                         "start": fig.start if has_span else None,
                         "end": fig.end if has_span else None,
-                        "anchor": f"fig-{key}" if has_span else None})
+                        "anchor": f"fig-{key}" if has_span else None,
+                        "page": report.page_at(fig.start) if has_span else None})
     return figures
 
 
@@ -150,5 +151,6 @@ def report_sections(report: Report, marks: list[tuple[int, int]],
             html = Markup("".join(render_block(report.text, block, figures, marks, seen)
                                   for block in layout(report.text, s.start, s.end, report.tables)))
         out.append({"anchor": anchor, "slug": s.slug, "label": section_label(s.slug),
-                    "heading": " ".join(s.heading.split()), "html": html})
+                    "heading": " ".join(s.heading.split()), "page": report.page_at(s.start),
+                    "html": html})
     return out

@@ -187,6 +187,11 @@ def report_url(report_id: str, q: str = "", anchor: str = "") -> str:
     return url
 
 
+def original_url(report_id: str) -> str:
+    """A report's original file, as the corpus holds it."""
+    return url_for("original.original", report_id=report_id)
+
+
 def anchor_of(url: str | None) -> str:
     """The fragment of a URL the library built (`/reports/x#requests-2` -> `requests-2`)."""
     return urlsplit(url or "").fragment

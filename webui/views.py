@@ -19,7 +19,7 @@ from .marking import term_spans
 from .reader import figures_of, report_sections
 from .search import search_request, zero_result_hints
 from .understanding import understanding
-from .urls import SearchState, agency_url, report_url
+from .urls import SearchState, agency_url, original_url, report_url
 
 bp = Blueprint("views", __name__)
 
@@ -87,7 +87,8 @@ def report(report_id: str):
                            flags=[f.message for f in record.flags], region_text=region_label(region),
                            published=chinese_date(record.published),
                            agency_link=agency_url(canonical) if canonical else None,
-                           agency_canonical=canonical)
+                           agency_canonical=canonical,
+                           original_link=original_url(record.report_id))
 
 
 def _listing(report: Report) -> dict[str, Any]:

@@ -26,8 +26,10 @@ class Document:
     header: dict[str, str] = field(default_factory=dict)
     tables: list[list[list[TableCell]]] = field(default_factory=list)
     encoding: str = "utf-8"
-    kind: str = "text"                          # text | crawl | html
-    format: str = "txt"
+    kind: str = "text"                          # text | crawl | html | pdf | word
+    format: str = ""                            # txt, html, pdf, docx …; "" = from the suffix
+    pages: list[dict[str, int]] = field(default_factory=list)   # {"page", "start", "end"} in text
+    ocr: bool = False                           # text read from page images by OCR
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:

@@ -12,6 +12,12 @@ run as "skipped: <reason>"), and the run goes on.
 - `MAX_HTML_DEPTH` (256): how deeply HTML elements may nest. Real pages nest a few dozen levels
   (tables in divs in tables); a page nested thousands deep is not a report. Checked right after
   parsing, before the page is walked.
+- `MAX_PDF_PAGES` (200): pages of a PDF. Real reports run 3–30 pages (the three real PDFs in
+  tests: 5–6); a PDF past the limit (a bound volume, a gazette) is refused right after it is
+  opened, before any page is read, so a 500-page file costs milliseconds and no memory.
+- `MAX_OCR_PAGES` (20): pages of a scanned PDF read by OCR (Tesseract: 2–6 s a page on one
+  core, `bench/ocr_bench.py`): a longer scan would not fit the per-file time budget, and is refused
+  at once with this reason instead of after a minute of work.
 - No limit on the extracted text is needed: it is never longer, in characters, than the file is
   in bytes (a text reader keeps the text, an HTML page only loses its markup).
 - `FILE_SECONDS` (60 s): the time budget of one file in an indexing worker
@@ -34,6 +40,8 @@ from __future__ import annotations
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_HTML_DEPTH = 256
+MAX_PDF_PAGES = 200
+MAX_OCR_PAGES = 20
 FILE_SECONDS = 60.0
 FILE_SECONDS_ENV = "GONGKAI_FILE_SECONDS"
 MAX_ZIP_ENTRIES = 1000

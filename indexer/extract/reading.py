@@ -26,6 +26,7 @@ from indexer.extract.document import HAN, Document, decode
 from indexer.extract.html import read_html_file
 from indexer.extract.legacy import read_doc_file
 from indexer.extract.limits import MAX_FILE_BYTES, megabytes
+from indexer.extract.pdf import read_pdf_file
 from indexer.extract.plaintext import read_text_file
 from indexer.extract.word import read_docx_file
 
@@ -42,6 +43,7 @@ READERS: dict[str, Reader] = {
     ".docx": read_docx_file,
     ".doc": read_doc_file,
     ".wps": read_doc_file,
+    ".pdf": read_pdf_file,
 }
 SUFFIXES = frozenset(READERS)
 

@@ -17,7 +17,7 @@ from indexer.extract.metadata import extract_metadata
 from indexer.extract.reading import read_document
 from indexer.extract.regions import resolve_region
 from indexer.extract.sections import split_sections
-from indexer.model.record import Report, TableCell
+from indexer.model.record import Report, TableCell, format_of
 
 _URL_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -57,9 +57,17 @@ def extract_report(path: str | Path, root: str | Path | None = None) -> Report:
     report = Report(
         report_id=report_id_for(source), source=source, title=meta.title, agency=meta.agency,
         year=meta.year, published=meta.published, url=meta.url, region=region, text=text,
-        sections=outline, tables=tables)
+        sections=outline, tables=tables, format=doc.format or format_of(path.name),
+        pages=_pages_in_body(doc.pages, start, end), ocr=doc.ocr)
     report.stats, report.flags = extract_stats(report)
     return report
+
+
+def _pages_in_body(pages: list[dict[str, int]], start: int, end: int) -> list[dict[str, int]]:
+    """The pages' spans cut to the body that runs from `start` to `end`, moved to match it."""
+    return [{"page": p["page"], "start": max(p["start"], start) - start,
+             "end": min(p["end"], end) - start}
+            for p in pages if p["end"] > start and p["start"] < end]
 
 
 def _tables_in_body(tables: list[list[list[TableCell]]], start: int,

@@ -103,8 +103,9 @@ def _extract(path: str, root: str, source: str,
         return Skipped(source, f"extraction failed ({type(exc).__name__}: {exc})")
     record = report.to_dict(with_tables=True)
     docs = list(section_docs(report))
+    summary = dict(summary_of(record), root=root)   # where the web UI finds the original file
     return Extracted(report.source, report.report_id, json.dumps(record, ensure_ascii=False),
-                     summary_of(record), list(map(prepare, docs)) if prepare else docs)
+                     summary, list(map(prepare, docs)) if prepare else docs)
 
 
 def summary_of(record: dict[str, Any]) -> dict[str, Any]:

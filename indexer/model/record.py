@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import PurePosixPath
 from typing import Any
 
 
@@ -86,6 +87,10 @@ class Report:
     flags: list[Flag] = field(default_factory=list)
     # Tables from HTML markup: rows of cells. Not part of the JSON record by default.
     tables: list[list[list[TableCell]]] = field(default_factory=list, repr=False)
+    format: str = ""          # the file's format: txt, html, pdf, docx, doc, wps …
+    # Paged formats: [{"page": n, "start": …, "end": …}] offsets into text; [] otherwise.
+    pages: list[dict[str, int]] = field(default_factory=list)
+    ocr: bool = False         # the text was read from page images by OCR
 
     def to_dict(self, with_tables: bool = False) -> dict[str, Any]:
         """The record as JSON-ready plain data."""
@@ -98,7 +103,9 @@ class Report:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Report":
         """Rebuild a record from `to_dict` output."""
-        data = dict(data)
+        known = {f.name for f in fields(cls)}
+        data = {k: v for k, v in data.items() if k in known}   # a newer record's extra keys
+        data.setdefault("format", format_of(data.get("source", "")))   # records before formats
         data["region"] = Region(**data["region"])
         data["sections"] = [Section(**s) for s in data["sections"]]
         data["stats"] = {key: Figure(**fig) for key, fig in data.get("stats", {}).items()}
@@ -107,9 +114,25 @@ class Report:
                           for table in data.get("tables", [])]
         return cls(**data)
 
+    def page_at(self, offset: int) -> int | None:
+        """The page number (from 1) that holds a text offset, for paged formats; else None."""
+        for page in self.pages:
+            if page["start"] <= offset < page["end"]:
+                return page["page"]
+        return None
+
     def section_at(self, offset: int) -> Section | None:
         """The section that contains a text offset."""
         for section in self.sections:
             if section.start <= offset < section.end:
                 return section
         return None
+
+
+_SUFFIX_FORMATS = {"text": "txt", "htm": "html"}
+
+
+def format_of(source: str) -> str:
+    """The format a file's suffix names: "txt", "html", "pdf", "docx" … ("" without a suffix)."""
+    suffix = PurePosixPath(source).suffix.lower().lstrip(".")
+    return _SUFFIX_FORMATS.get(suffix, suffix)

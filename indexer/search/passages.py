@@ -70,8 +70,10 @@ def passages_of(view: IndexView, rid: str, ranked: list[int],
         for p in find_passages(record.text[start:end], terms, limit=PASSAGES_PER_REPORT):
             full += p.terms >= len(terms)
             covered |= p.found
-            candidates.append((p, rank, {"section": slug, "heading": heading, "anchor": anchor,
-                                         "html": p.html}))
+            data = {"section": slug, "heading": heading, "anchor": anchor, "html": p.html}
+            if record.pages:      # a paged format (PDF): the page the passage starts on
+                data["page"] = record.page_at(start + p.start)
+            candidates.append((p, rank, data))
     return [data for _p, _r, data in _cover(candidates, PASSAGES_PER_REPORT)]
 
 

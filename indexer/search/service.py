@@ -12,12 +12,13 @@ builds those.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 from indexer.backends import HEAD_SLUG, Backend, open_backend
 from indexer.errors import GongkaiError, NotFound
 from indexer.model.agencies import Agency
-from indexer.model.record import Report
+from indexer.model.record import Report, format_of
 from indexer.search import facets, ranking, suggest, understand
 from indexer.search import query as q
 from indexer.search.duplicates import duplicates_of
@@ -105,6 +106,14 @@ class Index:
     def get_report(self, report_id: str) -> Report:
         """The full record of a report; raises NotFound."""
         return self._view_of().record(report_id)
+
+    def original(self, report_id: str) -> tuple[Path, str]:
+        """The report's own file on disk and its format; raises NotFound for an unknown report,
+        an index that does not know the corpus root, or a file that is gone or outside it."""
+        summary = self._view_of().summaries.get(report_id)
+        if summary is None:
+            raise NotFound(f"没有找到报告「{report_id}」。")
+        return original_file(summary, report_id)
 
     def size(self) -> int:
         """How many reports the index holds."""
@@ -202,6 +211,19 @@ def _count(view: IndexView, query: str, filters: dict[str, set]) -> int:
         return 0
     in_section = _reports_of(view, docs, filters.get("section"))[0]
     return len(in_section.intersection(*facets.passing(view, in_section, filters).values()))
+
+
+def original_file(summary: dict[str, Any], report_id: str) -> tuple[Path, str]:
+    """(path, format) of a report's file: the corpus root the indexing run recorded joined with
+    the record's source, resolved (links included) and required to stay inside that root."""
+    root = summary.get("root")
+    if not root:
+        raise NotFound(f"报告「{report_id}」的原始文件不可用：索引未记录文件目录（请重新建立索引）。")
+    base = Path(root).resolve()
+    path = (base / summary["source"]).resolve()
+    if not path.is_relative_to(base) or not path.is_file():
+        raise NotFound(f"报告「{report_id}」的原始文件已不在文件目录中。")
+    return path, summary.get("format") or format_of(summary["source"])
 
 
 def open_index(location: str | None = None) -> Index:
