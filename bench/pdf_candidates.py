@@ -1,7 +1,7 @@
 """Benchmark: PDF libraries for reading reports — seconds per report and text fidelity.
 
     .venv/bin/python bench/make_formats.py --to pdf --limit 200
-    .venv/bin/python bench/pdf_candidates.py --pdfs bench/out/formats/pdf --real ../shared/testdata/pdf
+    .venv/bin/python bench/pdf_candidates.py --pdfs bench/out/formats/pdf --real tests/fixtures/pdf
 
 Candidates, each reading every page of each PDF: pypdfium2 (`get_text_range`), pdfplumber
 (`extract_text`, and `find_tables` on every page), pypdf (`extract_text`), and gongkai's reader
@@ -90,7 +90,7 @@ def measure(files: list[Path], truths: dict[str, str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pdfs", type=Path, default=ROOT / "bench" / "out" / "formats" / "pdf")
-    parser.add_argument("--real", type=Path, default=ROOT.parent / "shared" / "testdata" / "pdf")
+    parser.add_argument("--real", type=Path, default=ROOT / "tests" / "fixtures" / "pdf")
     parser.add_argument("--limit", type=int, default=200)
     args = parser.parse_args()
     sources = {f.stem: f for f, _ in iter_files([ROOT / "corpus"])}

@@ -17,8 +17,7 @@ from indexer.search.service import original_file
 from webui import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL = next(d / "shared" / "testdata" / "pdf" for d in (ROOT.parent, ROOT.parent.parent)
-            if (d / "shared" / "testdata" / "pdf" / "ext-01.pdf").is_file())
+REAL = ROOT / "tests" / "fixtures" / "pdf"   # the real PDF reports (SOURCES.md there)
 sys.path.insert(0, str(ROOT / "bench"))
 from make_formats import convert  # noqa: E402
 

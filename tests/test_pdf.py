@@ -20,11 +20,8 @@ from indexer.extract.limits import MAX_PDF_PAGES
 from indexer.extract.reading import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
-# The real PDFs live in shared/testdata/pdf beside the checkout (SOURCES.md there says whence).
-REAL = next((d / "shared" / "testdata" / "pdf" for d in (ROOT.parent, ROOT.parent.parent)
-             if (d / "shared" / "testdata" / "pdf" / "ext-01.pdf").is_file()), None)
-if REAL is None:
-    raise RuntimeError("shared/testdata/pdf (the real PDF reports) is not beside the checkout")
+# The three real PDF reports (tests/fixtures/pdf/SOURCES.md says whence).
+REAL = ROOT / "tests" / "fixtures" / "pdf"
 sys.path.insert(0, str(ROOT / "bench"))
 from make_formats import convert  # noqa: E402
 
