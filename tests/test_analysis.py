@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.text.analysis import (bigrams, gram_set, index_signature, query_words,
                               reference_word_tokens, segment, segment_reference, userdict_hash,
                               word_tokens)
 from indexer.extract.corpus import Skipped, extract_all
-from indexer.text.normalize import fold
+from indexer.text.normalize import fold, normalize
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +77,43 @@ def test_bigrams():
     assert bigrams("政府信息") == ["政府", "府信", "信息"]
     assert bigrams("政") == []
     assert gram_set("公开公开") == {"公开", "开公"}
+
+
+def _normalize_by_character(text: str) -> tuple[str, tuple[int, ...]]:
+    """The folding rules written out one character at a time (the reference `normalize` must
+    equal): fold each character; drop whitespace, keeping one space at a run's first offset where
+    `_glue` does not join its neighbours; nothing before the first or after the last character."""
+    from indexer.text.normalize import _glue, fold_char
+
+    out: list[str] = []
+    offsets: list[int] = []
+    pending = -1
+    for i, ch in enumerate(text):
+        f = fold_char(ch)
+        if f == " ":
+            pending = i if pending < 0 else pending
+            continue
+        if pending >= 0 and out and not _glue(out[-1], f):
+            out.append(" ")
+            offsets.append(pending)
+        pending = -1
+        out.append(f)
+        offsets.append(i)
+    offsets.append(len(text) if not offsets else offsets[-1] + 1)
+    return "".join(out), tuple(offsets)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(" \t\n\u3000\u00a0\u200b\ufeffａＢ1２中國资訊,。abcAB①ﬁ-")),
+               max_size=60))
+def test_normalize_equals_the_rules_applied_one_character_at_a_time(text):
+    folded = normalize(text)
+    assert (folded.text, folded.offsets) == _normalize_by_character(text)
+
+
+def test_normalize_equals_the_rules_on_every_corpus_report():
+    for path in sorted((ROOT / "corpus").glob("*/*.*")):
+        if path.suffix in (".txt", ".html"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            folded = normalize(text)
+            assert (folded.text, folded.offsets) == _normalize_by_character(text), path.name

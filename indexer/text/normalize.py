@@ -17,6 +17,7 @@ so a match found in the folded text is shown and linked as the original.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -75,26 +76,43 @@ def fold_char(ch: str) -> str:
     return ch
 
 
+class _FoldTable(dict):
+    """`fold_char` of every character met so far, by code point: a table for `str.translate`
+    (which asks `__missing__` for a character it has not seen)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = fold_char(chr(code))
+        return folded
+
+
+_FOLD = _FoldTable()
+_SPACE_RUN = re.compile(" +")
+
+
 def normalize(text: str) -> Normalized:
-    """Fold `text` for matching; see the module docstring for the rules."""
-    out: list[str] = []
+    """Fold `text` for matching; see the module docstring for the rules.
+
+    Every character is folded at C speed (`str.translate`, one character for one), then each run
+    of whitespace is dropped, or kept as one space (at its first offset) where it separates two
+    characters that `_glue` does not join; leading and trailing whitespace is dropped."""
+    folded = text.translate(_FOLD)
+    parts: list[str] = []
     offsets: list[int] = []
-    pending_space = -1  # original offset of a whitespace run not yet written
-    for i, ch in enumerate(text):
-        f = fold_char(ch)
-        if f == " ":
-            if pending_space < 0:
-                pending_space = i
-            continue
-        if pending_space >= 0:
-            if out and not _glue(out[-1], f):
-                out.append(" ")
-                offsets.append(pending_space)
-            pending_space = -1
-        out.append(f)
-        offsets.append(i)
+    pos = 0
+    for run in _SPACE_RUN.finditer(folded):
+        a, b = run.span()
+        if a > pos:
+            parts.append(folded[pos:a])
+            offsets.extend(range(pos, a))
+        if parts and b < len(folded) and not _glue(folded[a - 1], folded[b]):
+            parts.append(" ")
+            offsets.append(a)
+        pos = b
+    if pos < len(folded):
+        parts.append(folded[pos:])
+        offsets.extend(range(pos, len(folded)))
     offsets.append(len(text) if not offsets else offsets[-1] + 1)
-    return Normalized("".join(out), tuple(offsets))
+    return Normalized("".join(parts), tuple(offsets))
 
 
 def _glue(left: str, right: str) -> bool:
