@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from browsing import chromium
 from indexer.extract.report import extract_report
 from indexer.model.record import Report
 
@@ -161,3 +162,11 @@ def facet_rows(html: str, name: str) -> list[tuple[str, int, bool]]:
     rows = re.findall(r'<li( class="selected")?>\s*<a href="[^"]*" rel="nofollow" data-value="[^"]*".*?'
                       r'<span class="label">([^<]*)</span> <span class="count">(\d+)</span>', block[1], re.S)
     return [(label, int(count), bool(sel)) for sel, label, count in rows]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (tests/browsing.py), one for the session's browser tests."""
+    with chromium() as launched:
+        yield launched
+

@@ -6,19 +6,15 @@ these tests fail with a message saying how to install it — they are never skip
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from browsing import DESKTOP, PHONE, SCREENSHOTS, new_page
 from serving import serving
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -29,31 +25,9 @@ def server(index_dir, tmp_path_factory):
         yield f"http://127.0.0.1:{port}"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium from /usr/bin/chromium."""
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing at /usr/bin/chromium: install it with `make browser-deps` "
-                    "(apt-get install chromium); the browser tests do not download one.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def _page(browser, **options):
-    context = browser.new_context(locale="zh-CN", **options)
-    context.set_default_timeout(15000)
-    return context, context.new_page()
-
-
 @pytest.fixture()
 def page(browser):
-    context, page = _page(browser, viewport={"width": 1280, "height": 900})
+    context, page = new_page(browser, **DESKTOP)
     yield page
     context.close()
 
@@ -123,8 +97,7 @@ def test_figure_link_highlights_its_evidence(page, server):
 
 
 def test_phone_width_has_no_sideways_scroll_and_results_come_first(browser, server):
-    context, page = _page(browser, viewport={"width": 390, "height": 844}, is_mobile=True,
-                          device_scale_factor=2)
+    context, page = new_page(browser, **PHONE)
     try:
         page.goto(f"{server}/search?q=" + "依申请公开")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -139,7 +112,7 @@ def test_phone_width_has_no_sideways_scroll_and_results_come_first(browser, serv
 
 
 def test_everything_works_without_javascript(browser, server):
-    context, page = _page(browser, viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    context, page = new_page(browser, **DESKTOP, java_script_enabled=False)
     try:
         page.goto(server + "/")
         page.fill("main input[name=q]", "教育局")

@@ -7,18 +7,14 @@ Screenshots go to docs/screenshots/reader-*.png.
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from browsing import DESKTOP, PHONE, SCREENSHOTS, new_page
 from serving import serving
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 PINGTAN_2023 = "pingtan-87885"      # HTML page, 2021-format tables with real figures
 PUTIAN_AUDIT = "putian-1695454"     # crawled text: sentences and dates broken over lines
@@ -33,31 +29,9 @@ def server(index_dir, tmp_path_factory):
         yield f"http://127.0.0.1:{port}"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium from /usr/bin/chromium."""
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing at /usr/bin/chromium: install it with `make browser-deps` "
-                    "(apt-get install chromium); the browser tests do not download one.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def _page(browser, **options):
-    context = browser.new_context(locale="zh-CN", **options)
-    context.set_default_timeout(15000)
-    return context, context.new_page()
-
-
 @pytest.fixture()
 def page(browser):
-    context, page = _page(browser, viewport={"width": 1280, "height": 900})
+    context, page = new_page(browser, **DESKTOP)
     yield page
     context.close()
 
@@ -152,7 +126,7 @@ def test_find_box_counts_and_moves_between_occurrences(page, server):
 
 
 def test_find_box_and_raw_view_work_without_javascript(browser, server):
-    context, page = _page(browser, viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    context, page = new_page(browser, **DESKTOP, java_script_enabled=False)
     try:
         page.goto(f"{server}/reports/{PUTIAN_AUDIT}?q={quote('复议')}")
         count = page.locator(".report-body mark[id^='m']").count()
@@ -171,8 +145,7 @@ def test_find_box_and_raw_view_work_without_javascript(browser, server):
 
 
 def test_phone_width_reader_has_no_sideways_scroll(browser, server):
-    context, page = _page(browser, viewport={"width": 390, "height": 844}, is_mobile=True,
-                          has_touch=True, device_scale_factor=2)
+    context, page = new_page(browser, **PHONE, has_touch=True)
     try:
         page.goto(f"{server}/reports/{PINGTAN_2023}#requests")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -14,18 +14,13 @@ from urllib.parse import quote
 
 import pytest
 
+from browsing import DESKTOP, PHONE, SCREENSHOTS, new_page
 from serving import serving
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE = ROOT / "var" / "axe" / "package" / "axe.min.js"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
-DESKTOP = {"viewport": {"width": 1280, "height": 900}}
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "device_scale_factor": 2}
 REPORT = "putian-991068"
 PAGES = {"home": "/", "search": "/search?q=" + quote("依申请公开"),
          "report": f"/reports/{REPORT}?q=" + quote("依申请公开"), "agencies": "/agencies",
@@ -41,28 +36,19 @@ def server(small_index_dir, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing at /usr/bin/chromium: install it with `make browser-deps`.")
+def axe() -> Path:
+    """axe-core's script, fetched by `make axe-deps`."""
     if not AXE.exists():
         pytest.fail(f"axe-core is missing at {AXE}: fetch it with `make axe-deps` (npm).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    return AXE
 
 
 @pytest.fixture(params=["desktop", "phone"])
-def screen(request, browser):
-    """(name, page) on a desktop or a phone viewport."""
-    context = browser.new_context(locale="zh-CN", bypass_csp=True,
-                                  **(DESKTOP if request.param == "desktop" else PHONE))
-    context.set_default_timeout(15000)
-    yield request.param, context.new_page()
+def screen(request, browser, axe):
+    """(name, page) on a desktop or a phone viewport, ready for the axe-core audit."""
+    context, page = new_page(browser, bypass_csp=True,
+                             **(DESKTOP if request.param == "desktop" else PHONE))
+    yield request.param, page
     context.close()
 
 
@@ -92,8 +78,7 @@ def _focused(page) -> dict:
 
 
 def test_keyboard_reaches_skip_link_search_box_facets_and_results_in_order(browser, server):
-    context = browser.new_context(locale="zh-CN", **DESKTOP)
-    page = context.new_page()
+    context, page = new_page(browser, **DESKTOP)
     try:
         page.goto(server + PAGES["search"])
         order = []
@@ -115,8 +100,7 @@ def test_keyboard_reaches_skip_link_search_box_facets_and_results_in_order(brows
 
 
 def test_phone_filters_button_is_above_the_results_and_leads_to_the_filters(browser, server):
-    context = browser.new_context(locale="zh-CN", **PHONE)
-    page = context.new_page()
+    context, page = new_page(browser, **PHONE)
     try:
         for url in (PAGES["search"], "/stats"):
             page.goto(server + url)
@@ -134,8 +118,7 @@ def test_phone_filters_button_is_above_the_results_and_leads_to_the_filters(brow
 
 
 def test_desktop_shows_the_filters_without_a_button(browser, server):
-    context = browser.new_context(locale="zh-CN", **DESKTOP)
-    page = context.new_page()
+    context, page = new_page(browser, **DESKTOP)
     try:
         page.goto(server + PAGES["search"])
         assert not page.locator(".filters-button a").is_visible()
@@ -145,8 +128,7 @@ def test_desktop_shows_the_filters_without_a_button(browser, server):
 
 
 def test_stats_headers_and_agency_column_stay_in_view(browser, server):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 800, "height": 600})
-    page = context.new_page()
+    context, page = new_page(browser, viewport={"width": 800, "height": 600})
     try:
         page.goto(server + "/stats")
         wrap = page.locator(".figures-wrap")
@@ -163,8 +145,7 @@ def test_stats_headers_and_agency_column_stay_in_view(browser, server):
 
 
 def test_agencies_grid_scrolls_sideways_on_a_phone_with_the_names_fixed(browser, server):
-    context = browser.new_context(locale="zh-CN", **PHONE)
-    page = context.new_page()
+    context, page = new_page(browser, **PHONE)
     try:
         page.goto(server + "/agencies")
         wrap = page.locator(".agencies-grid")
