@@ -86,20 +86,23 @@ def render_span(text: str, start: int, end: int, figures: list[tuple[int, int, s
     return Markup("".join(out))
 
 
-def _open_figure(key: str, seen: set[str]) -> str:
-    name = f"fig-{key}"
+def _id_once(name: str, seen: set[str], again: str) -> str:
+    """The attribute naming an element: `id="name"` the first time the page uses the name (ids are
+    unique; a figure or mark split over several elements is anchored at its first), `again` after."""
     if name in seen:
-        return f'<span class="fig" data-fig="{escape(key)}">'
+        return again
     seen.add(name)
-    return f'<span class="fig" id="{escape(name)}">'
+    return f'id="{escape(name)}"'
+
+
+def _open_figure(key: str, seen: set[str]) -> str:
+    again = f'data-fig="{escape(key)}"'
+    return f'<span class="fig" {_id_once(f"fig-{key}", seen, again)}>'
 
 
 def _open_mark(number: int, seen: set[str]) -> str:
-    name = f"m{number}"
-    if name in seen:
-        return f'<mark data-m="{number}">'
-    seen.add(name)
-    return f'<mark id="{name}">'
+    again = f'data-m="{number}"'
+    return f'<mark {_id_once(f"m{number}", seen, again)}>'
 
 
 def render_pieces(text: str, pieces: list[tuple[int, int]], figures: list[tuple[int, int, str]],

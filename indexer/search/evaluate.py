@@ -15,6 +15,7 @@ from typing import Any
 
 from indexer.backends import HEAD_SLUG
 from indexer.errors import GongkaiError
+from indexer.model.vocabulary import FACET_LABELS
 from indexer.search import query as q
 from indexer.search.view import IndexView
 from indexer.text.analysis import query_words
@@ -104,15 +105,18 @@ def resolve(view: IndexView, node: q.Field) -> list[str]:
     if node.name == "agency":
         found = sorted(view.agencies_named(node.raw, partial=True))
         if not found:
-            raise GongkaiError(f"没有机关与「{node.raw}」相符的报告（agency:{node.raw}）。",
-                               code="unknown_query_value")
+            raise _no_match(node)
         return found
     wanted = fold(node.raw).strip()
     known = view.known[node.name]
     exact = [v for v in known if fold(v) == wanted]
     found = exact or sorted(v for v in known if wanted in fold(v))
     if not found:
-        label = {"agency": "机关", "province": "省份", "city": "城市"}.get(node.name, node.name)
-        raise GongkaiError(f"没有{label}与「{node.raw}」相符的报告（{node.name}:{node.raw}）。",
-                           code="unknown_query_value")
+        raise _no_match(node)
     return found
+
+
+def _no_match(node: q.Field) -> GongkaiError:
+    """The error for an agency:/province:/city: value no report matches."""
+    return GongkaiError(f"没有{FACET_LABELS[node.name]}与「{node.raw}」相符的报告"
+                        f"（{node.name}:{node.raw}）。", code="unknown_query_value")

@@ -12,12 +12,11 @@ from collections import Counter
 from typing import Any
 
 from indexer.errors import GongkaiError
-from indexer.model.vocabulary import FACETS, REPORT_FACETS, SECTION_SLUGS
+from indexer.model.vocabulary import FACET_LABELS, FACETS, REPORT_FACETS, SECTION_SLUGS
 from indexer.search.query import year_values
 from indexer.search.view import IndexView
 
 Filters = dict[str, set]
-_NAMES = {"agency": "机关", "province": "省份", "city": "城市"}   # in messages
 
 
 def read_filters(view: IndexView, raw: dict[str, Any], strict: bool = True) -> Filters:
@@ -41,10 +40,14 @@ def read_filters(view: IndexView, raw: dict[str, Any], strict: bool = True) -> F
         else:
             bad = [v for v in values if v not in view.known[name]]
             if bad and strict:
-                raise GongkaiError(f"没有{_NAMES.get(name, name)}为「{bad[0]}」的报告。",
-                                   code="unknown_value")
+                raise _unknown_value(name, bad[0])
             out[name] = set(values)
     return out
+
+
+def _unknown_value(name: str, value: Any) -> GongkaiError:
+    """The error for a filter value no report has."""
+    return GongkaiError(f"没有{FACET_LABELS[name]}为「{value}」的报告。", code="unknown_value")
 
 
 def _agencies(view: IndexView, values: Any, strict: bool) -> set[str]:
@@ -53,7 +56,7 @@ def _agencies(view: IndexView, values: Any, strict: bool) -> set[str]:
     for value in values:
         found = view.agencies_named(str(value))
         if not found and strict:
-            raise GongkaiError(f"没有机关为「{value}」的报告。", code="unknown_value")
+            raise _unknown_value("agency", value)
         out |= found or {value}
     return out
 
