@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from browsing import chromium
+from browsing import DESKTOP, chromium, new_page
+from serving import serving
 from indexer.extract.report import extract_report
 from indexer.model.record import Report
 
@@ -169,4 +170,21 @@ def browser():
     """Headless Chromium (tests/browsing.py), one for the session's browser tests."""
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(scope="session")
+def server(index_dir, tmp_path_factory):
+    """Base URL of `gongkai serve` running in a subprocess on the real index, for the browser
+    tests (a module that serves another index defines its own `server`)."""
+    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
+    with serving(log_path, "--index-dir", str(index_dir), "--host", "127.0.0.1") as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture()
+def page(browser):
+    """A desktop page in the session's Chromium."""
+    context, opened = new_page(browser, **DESKTOP)
+    yield opened
+    context.close()
 

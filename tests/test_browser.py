@@ -11,25 +11,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 
 from browsing import DESKTOP, PHONE, SCREENSHOTS, new_page
-from serving import serving
 
 pytestmark = pytest.mark.browser
-
-
-
-@pytest.fixture(scope="module")
-def server(index_dir, tmp_path_factory):
-    """Base URL of `gongkai serve` running in a subprocess on the real index."""
-    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
-    with serving(log_path, "--index-dir", str(index_dir), "--host", "127.0.0.1") as port:
-        yield f"http://127.0.0.1:{port}"
-
-
-@pytest.fixture()
-def page(browser):
-    context, page = new_page(browser, **DESKTOP)
-    yield page
-    context.close()
 
 
 def _args(url: str) -> dict[str, list[str]]:

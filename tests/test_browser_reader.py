@@ -11,7 +11,6 @@ from urllib.parse import quote
 
 import pytest
 from browsing import DESKTOP, PHONE, SCREENSHOTS, new_page
-from serving import serving
 
 pytestmark = pytest.mark.browser
 
@@ -19,21 +18,6 @@ pytestmark = pytest.mark.browser
 PINGTAN_2023 = "pingtan-87885"      # HTML page, 2021-format tables with real figures
 PUTIAN_AUDIT = "putian-1695454"     # crawled text: sentences and dates broken over lines
 SANMING_CRAWL = "sanming-1480639"   # crawled text whose 2019-format table kept every cell
-
-
-@pytest.fixture(scope="module")
-def server(index_dir, tmp_path_factory):
-    """Base URL of `gongkai serve` running in a subprocess on the real index."""
-    log_path = tmp_path_factory.mktemp("serve-reader") / "serve.log"
-    with serving(log_path, "--index-dir", str(index_dir), "--host", "127.0.0.1") as port:
-        yield f"http://127.0.0.1:{port}"
-
-
-@pytest.fixture()
-def page(browser):
-    context, page = new_page(browser, **DESKTOP)
-    yield page
-    context.close()
 
 
 def _row(table, label: str) -> list[str]:
