@@ -38,14 +38,10 @@ import os
 import pickle
 import random
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +62,8 @@ from indexer.indexing.plan import plan_run  # noqa: E402
 from indexer.indexing.workers import extract  # noqa: E402
 from indexer.search.service import SearchRequest, open_index  # noqa: E402
 
-GONGKAI = ROOT / ".venv" / "bin" / "gongkai"
+from server_probe import Server, proc_memory  # noqa: E402  (bench/ is on sys.path)
+
 TICK = os.sysconf("SC_CLK_TCK")
 PROCS = min(2, os.cpu_count() or 1)
 log = print
@@ -86,36 +83,6 @@ def proc_cpu(pids: list[int]) -> float:
         except OSError:
             pass
     return total
-
-
-def process_tree(pid: int) -> list[int]:
-    """A process and all its descendants (gunicorn's master and its worker processes)."""
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*"):
-            try:
-                todo.extend(int(c) for c in (task / "children").read_text().split())
-            except OSError:
-                pass
-    return found
-
-
-def proc_memory(pid: int) -> dict[str, float]:
-    """VmRSS (= RssAnon + RssFile + RssShmem; RssFile: mapped index files), VmHWM, MB — summed
-    over the process and its descendants (a pre-fork server's workers hold the index)."""
-    out: dict[str, float] = {}
-    for member in process_tree(pid):
-        try:
-            status = Path(f"/proc/{member}/status").read_text()
-        except OSError:
-            continue
-        for line in status.splitlines():
-            key, _sep, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
-                out[key] = round(out.get(key, 0.0) + int(value.split()[0]) / 1024, 1)
-    return out
 
 
 # --- corpus and queries ---------------------------------------------------------------------
@@ -257,47 +224,6 @@ class Cluster:
 
 
 # --- HTTP: gongkai serve and concurrent clients ---------------------------------------------
-
-class Server:
-    def __init__(self, args: list[str], log_file: Path):
-        self.port = free_port()
-        self.log_file = log_file
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")}
-        self.proc = subprocess.Popen([str(GONGKAI), "serve", "--port", str(self.port),
-                                      "--threads", "8", *args], env=env,
-                                     stdout=subprocess.DEVNULL, stderr=open(log_file, "wb"))
-        self.base = f"http://127.0.0.1:{self.port}/api/search?"
-        deadline = time.monotonic() + 600
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gongkai serve exited: {log_file.read_text()[-2000:]}")
-            try:
-                t = time.perf_counter()
-                urllib.request.urlopen(self.base + "q=%E7%94%B3%E8%AF%B7", timeout=300).read()
-                self.first_ms = round((time.perf_counter() - t) * 1000)
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
-
-    def url(self, q: str, filters: dict) -> str:
-        pairs = [("q", q), ("per_page", "10")] + [(k, v) for k, vs in filters.items() for v in vs]
-        return self.base + urllib.parse.urlencode(pairs)
-
-    def get(self, q: str, filters: dict) -> dict:
-        with urllib.request.urlopen(self.url(q, filters), timeout=120) as r:
-            return json.loads(r.read())
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
 
 def throughput(server: Server, queries: dict[str, list], clients: int, duration: float) -> dict:
     mixed = [qf for items in queries.values() for qf in items]

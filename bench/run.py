@@ -93,12 +93,17 @@ def sample_queries(corpus: Path, rng: random.Random, k: int) -> dict[str, list]:
         if len(run) >= 4 and all(is_han(c) for c in run):
             phrases.append(run)
     one = rng.sample(words, k)
+    # Words in every sampled report (公开, 信息 …): what a search engine finds hardest.
+    everywhere = Counter(w for t in texts for w in set(query_words(t))
+                         if len(w) >= 2 and all(is_han(c) for c in w))
+    common = [w for w, n in everywhere.most_common(20) if n == len(texts)][:8]
     return {
         "one word": [(w, {}) for w in one],
         "two words": [(f"{a} {b}", {}) for a, b in zip(rng.sample(words, k), rng.sample(words, k))],
         "phrase": [(f'"{p}"', {}) for p in phrases],
         "faceted": [(w, {"year": [str(rng.choice(YEARS))]})
                     for w in rng.sample(words, k)],
+        "common word": [(common[i % len(common)], {}) for i in range(k)],
     }
 
 
@@ -121,6 +126,42 @@ def time_queries(run, queries: dict[str, list]) -> dict[str, dict]:
                      "p95_ms": round(percentile(times, 95), 1),
                      "mean_hits": round(statistics.mean(hits), 1)}
     return out
+
+
+def bench_serve(index_dir: Path, queries: dict[str, list], out: Path, n: int,
+                rounds: int = 2, per_round: int = 1000, workers: int | None = None,
+                cap_mb: float = 12000) -> dict:
+    """`gongkai serve` (its defaults: gunicorn, a worker per core) on the index: seconds from
+    launch to its first answer, then its memory (heap = RssAnon, mapped index files = RssFile,
+    summed over the master and workers) after each round of `per_round` mixed /api/search
+    queries asked one after the other (the kinds in turn). A server whose memory passes
+    `cap_mb` is stopped there (the figure is kept): the machine is shared."""
+    from server_probe import Server, proc_memory
+    mixed = [qf for group in zip(*queries.values()) for qf in group]
+    args = ["--index-dir", str(index_dir)] + (["--workers", str(workers)] if workers else [])
+    server = Server(args, out / f"serve-{n}.log")
+    try:
+        result = {"first_answer_s": server.first_answer_s, "workers": workers or os.cpu_count(),
+                  "memory_mb": [{"queries": 0, **proc_memory(server.proc.pid)}]}
+        errors, asked = 0, 0
+        for _ in range(rounds):
+            for i in range(per_round):
+                q, f = mixed[(asked + i) % len(mixed)]
+                try:
+                    server.get(q, f)
+                except OSError:   # an HTTP error (503: over the time budget) or a timeout
+                    errors += 1
+                if i % 50 == 0 and proc_memory(server.proc.pid).get("VmRSS", 0) > cap_mb:
+                    result["stopped_over_mb"] = {"queries": asked + i + 1,
+                                                 **proc_memory(server.proc.pid)}
+                    result["errors"] = errors
+                    return result
+            asked += per_round
+            result["memory_mb"].append({"queries": asked, **proc_memory(server.proc.pid)})
+        result["errors"] = errors
+        return result
+    finally:
+        server.stop()
 
 
 def cpu_seconds() -> float:
@@ -199,6 +240,10 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=40, help="queries of each kind")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--no-serve", action="store_true",
+                        help="skip `gongkai serve`: first answer and memory after 2 x 1,000 queries")
+    parser.add_argument("--serve-workers", type=int, default=None,
+                        help="gongkai serve --workers (default: its own, a worker per core)")
     parser.add_argument("--queries-only", action="store_true",
                         help="time the queries on the corpus and index a previous run left in "
                              "--out (no corpus, no indexing, no baseline)")
@@ -214,6 +259,9 @@ def main() -> None:
         result = {"reports": n, "corpus_mb": round(size / 1e6, 1), "cpus": os.cpu_count()}
         result["gongkai"] = bench_gongkai(corpus, args.out / f"index-{n}", queries,
                                           build=not args.queries_only)
+        if not args.no_serve:
+            result["gongkai"]["serve"] = bench_serve(args.out / f"index-{n}", queries, args.out, n,
+                                                    workers=args.serve_workers)
         if not args.no_baseline and not args.queries_only:
             result["baseline"] = bench_baseline(corpus, args.out / f"baseline-{n}", queries)
         report(result)
@@ -238,6 +286,15 @@ def report(result: dict) -> None:
         for kind, lat in r["latency"].items():
             print(f"          {kind:<10} p50 {lat['p50_ms']:7.1f} ms  p95 {lat['p95_ms']:7.1f} ms"
                   f"  mean hits {lat['mean_hits']}")
+    serve = result["gongkai"].get("serve")
+    if serve:
+        print(f"serve     {serve['workers']} workers; first answer {serve['first_answer_s']} s "
+              f"after launch; errors {serve['errors']} (memory summed over the processes)")
+        if "stopped_over_mb" in serve:
+            print(f"          STOPPED over the memory cap: {serve['stopped_over_mb']}")
+        for m in serve["memory_mb"]:
+            print(f"          after {m['queries']:>5} queries: heap (RssAnon) {m.get('RssAnon')} MB, "
+                  f"mapped files (RssFile) {m.get('RssFile')} MB, peak (VmHWM) {m.get('VmHWM')} MB")
     if "baseline" in result:
         g, b = result["gongkai"], result["baseline"]
         print(f"ratio     indexing throughput {b['seconds'] / g['seconds']:.2f}x the baseline "
