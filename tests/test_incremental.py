@@ -62,8 +62,13 @@ def raw_scores(index_dir: Path) -> dict[str, dict[tuple[str, int], float]]:
     backend = open_backend(str(index_dir))
     try:
         reader = backend.reader()
-        key = {s.number: (s.report_id, s.ordinal) for s in reader.sections()}
-        return {w: {key[d]: v for d, v in (reader.word_scores([w]) or {}).items()} for w in WORDS}
+        keys = reader.section_keys()
+        out = {}
+        for w in WORDS:
+            scores = reader.word_scores([w])
+            out[w] = {} if scores is None else {
+                keys[d]: v for d, v in zip(scores.numbers.tolist(), scores.values.tolist())}
+        return out
     finally:
         backend.close()
 

@@ -222,19 +222,20 @@ class StoredLengthBM25F(scoring.BM25F):
 def test_bm25_scores_are_whooshs_own(reader, fresh, word):
     """The reader's scores on an index with deletions are Whoosh's on a fresh build of the same
     live sections (and so are the fresh index's own)."""
-    key = {s.number: (s.report_id, s.ordinal) for s in fresh.sections()}
+    key = dict(enumerate(fresh.section_keys()))   # no deletions: section numbers are docnums
     with fresh.ix.searcher(weighting=StoredLengthBM25F()) as searcher:
         assert not searcher.reader().has_deletions()
         whoosh_scores = {key[hit.docnum]: hit.score
                          for hit in searcher.search(Term(FIELD, word), limit=None)}
     assert len(whoosh_scores) > 0
     fresh_scores = fresh.word_scores([word])
-    assert {key[d]: v for d, v in fresh_scores.items()} == pytest.approx(whoosh_scores, rel=1e-12)
+    assert {key[d]: v for d, v in zip(fresh_scores.numbers.tolist(), fresh_scores.values.tolist())
+            } == pytest.approx(whoosh_scores, rel=1e-12)
     ours = reader.word_scores([word])
     assert ours is not None
-    ours_by_key = {(s.report_id, s.ordinal): ours[s.number] for s in reader.sections()
-                   if s.number in ours}
-    assert len(ours_by_key) == len(ours)
+    keys = reader.section_keys()
+    ours_by_key = {keys[d]: v for d, v in zip(ours.numbers.tolist(), ours.values.tolist())}
+    assert len(ours_by_key) == len(ours.numbers)
     assert ours_by_key.keys() == whoosh_scores.keys()
     for k, score in whoosh_scores.items():
         assert ours_by_key[k] == pytest.approx(score, rel=1e-12), k

@@ -8,7 +8,8 @@ is the same whatever the backend (`indexer.search`).
     backend = open_backend("whoosh:var/index")     # or a plain directory; see `open_backend`
     index = backend.reader()                       # the live generation, reopened after a run
 
-Section numbers are small ints chosen by the backend, stable for the life of one reader.
+Section numbers are positions 0..n-1 in the reader's `Sections` columns, stable for the life
+of one reader; sets of them are sorted int32 numpy arrays.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from indexer.backends.seam import (HEAD_SLUG, TEXT_OVERLAP, Backend, IndexRun, SectionDoc,
-                                   SectionIndex, SectionInfo, head_text)
+from indexer.backends.seam import (HEAD_SLUG, TEXT_OVERLAP, Backend, IndexRun, Scores,
+                                   SectionDoc, SectionIndex, Sections, head_text, no_sections)
 from indexer.errors import GongkaiError
 
-__all__ = ["HEAD_SLUG", "TEXT_OVERLAP", "Backend", "IndexRun", "SectionDoc", "SectionIndex",
-           "SectionInfo", "head_text", "open_backend"]
+__all__ = ["HEAD_SLUG", "TEXT_OVERLAP", "Backend", "IndexRun", "Scores", "SectionDoc",
+           "SectionIndex", "Sections", "head_text", "no_sections", "open_backend"]
 
 
 def open_backend(url: str | None = None) -> Any:

@@ -5,10 +5,13 @@ from `indexer.backends`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple, Protocol
 
+import numpy as np
+
 from indexer.errors import NotFound
+from indexer.model.columns import ReportColumns
 from indexer.model.record import Report
 
 TEXT_OVERLAP = 32  # a section's text for exact matching runs this far into the next section
@@ -43,27 +46,103 @@ class SectionDoc(NamedTuple):
     text: str
 
 
-class SectionInfo(NamedTuple):
-    """A live section of an open index."""
+class Sections(NamedTuple):
+    """Every live section of an open index as columns. A section's *number* is its position
+    0..n-1 in these columns: the numbers `exact` and `word_scores` answer with, stable for the
+    life of one reader (a backend maps its own document ids to them)."""
 
-    number: int
-    report_id: str
-    slug: str
-    ordinal: int
+    report: np.ndarray   # int32 [n]: the section's report, an index into ReportColumns.ids
+    slug: np.ndarray     # int16 [n]: an index into `slugs`
+    ordinal: np.ndarray  # int32 [n]: its position among the report's sections (head: the last)
+    slugs: list[str]
+
+    def __len__(self) -> int:   # type: ignore[override]
+        return len(self.report)
+
+
+class Scores(NamedTuple):
+    """BM25 scores of some sections: `numbers` sorted ascending (int32), `values` (float64)."""
+
+    numbers: np.ndarray
+    values: np.ndarray
+
+
+def no_sections() -> np.ndarray:
+    """An empty set of section numbers."""
+    return np.zeros(0, dtype=np.int32)
+
+
+class Numbering:
+    """A backend's own ids of the live sections, ascending: section number i is `ids[i]`."""
+
+    def __init__(self, ids: Iterable[int]):
+        self.ids = np.fromiter(ids, dtype=np.int64)
+        if len(self.ids) > 1 and not bool(np.all(self.ids[1:] > self.ids[:-1])):
+            raise ValueError("section ids must be ascending and unique")
+
+    def numbers(self, ids: Iterable[int] | np.ndarray) -> np.ndarray:
+        """The section numbers of backend ids (sorted, unique, int32); ids of sections that
+        are not live are dropped."""
+        found = np.unique(np.asarray(ids if isinstance(ids, np.ndarray) else list(ids),
+                                     dtype=np.int64))
+        if not len(found) or not len(self.ids):
+            return no_sections()
+        at = np.searchsorted(self.ids, found)
+        inside = at < len(self.ids)
+        at, found = at[inside], found[inside]
+        return at[self.ids[at] == found].astype(np.int32)
+
+    def scores(self, by_id: Mapping[int, float]) -> Scores:
+        """Scores keyed by backend id as `Scores` over section numbers (dead ids dropped)."""
+        ids = np.fromiter(by_id.keys(), dtype=np.int64, count=len(by_id))
+        values = np.fromiter(by_id.values(), dtype=np.float64, count=len(by_id))
+        order = np.argsort(ids, kind="stable")
+        ids, values = ids[order], values[order]
+        at = np.searchsorted(self.ids, ids) if len(self.ids) else np.zeros(len(ids), np.int64)
+        inside = at < len(self.ids)
+        keep = inside.copy()
+        keep[inside] = self.ids[at[inside]] == ids[inside]
+        return Scores(at[keep].astype(np.int32), values[keep])
+
+
+def sections_from(rows: Iterable[tuple[str, str, int]], report_ids: list[str]) -> Sections:
+    """Sections from (report_id, slug, ordinal) rows in section-number order; `report_ids` is
+    the order of ReportColumns.ids (a row of another report is an error)."""
+    number_of = {rid: i for i, rid in enumerate(report_ids)}
+    slugs: dict[str, int] = {}
+    report, slug, ordinal = [], [], []
+    for rid, name, position in rows:
+        report.append(number_of[rid])
+        slug.append(slugs.setdefault(name, len(slugs)))
+        ordinal.append(position)
+    return Sections(np.array(report, dtype=np.int32), np.array(slug, dtype=np.int16),
+                    np.array(ordinal, dtype=np.int32), list(slugs))
 
 
 class Listing:
-    """What a reader lists when it opens: its live sections and per-report summaries (the
-    `sections` and `summaries` of `SectionIndex`, for a backend's reader to inherit)."""
+    """What a reader lists when it opens: its live sections, per-report columns and summaries
+    (the `sections`, `columns` and `summaries` of `SectionIndex`, for a backend's reader to
+    inherit)."""
 
-    _sections: list[SectionInfo]
-    _summaries: dict[str, dict[str, Any]]
+    _sections: Sections
+    _columns: ReportColumns
+    _summaries: Mapping[str, dict[str, Any]]
 
-    def sections(self) -> Iterator[SectionInfo]:
-        return iter(self._sections)
+    def sections(self) -> Sections:
+        return self._sections
 
-    def summaries(self) -> dict[str, dict[str, Any]]:
+    def columns(self) -> ReportColumns:
+        return self._columns
+
+    def summaries(self) -> Mapping[str, dict[str, Any]]:
         return self._summaries
+
+    def section_keys(self) -> list[tuple[str, int]]:
+        """(report id, ordinal) of every section, by section number: what names a section
+        across readers and builds (numbers differ between them)."""
+        ids = self._columns.ids
+        return [(ids[r], o) for r, o in zip(self._sections.report.tolist(),
+                                            self._sections.ordinal.tolist())]
 
     def check_known(self, report_id: str) -> None:
         """NotFound unless the report is in this generation."""
@@ -76,20 +155,24 @@ class SectionIndex(Protocol):
 
     name: str   # the generation's name (a run makes a new one)
 
-    def sections(self) -> Iterator[SectionInfo]:
-        """Every live section, in section-number order."""
+    def sections(self) -> Sections:
+        """Every live section, as columns (a section's number is its position in them)."""
 
-    def exact(self, folded: str) -> set[int]:
-        """Sections whose folded text contains `folded` verbatim (no false positives)."""
+    def columns(self) -> ReportColumns:
+        """Every report of the generation as columns (what facets, filters and sorting use);
+        `Sections.report` indexes into its `ids`."""
 
-    def word_scores(self, words: list[str]) -> dict[int, float] | None:
+    def exact(self, folded: str) -> np.ndarray:
+        """The numbers of the sections whose folded text contains `folded` verbatim, sorted,
+        unique, int32 (no false positives, no misses)."""
+
+    def word_scores(self, words: list[str]) -> Scores | None:
         """BM25 scores of the sections holding any of `words` as whole words (a word in most
-        sections left out when rarer ones are there), in section-number order; None when no
-        word occurs as a word."""
+        sections left out when rarer ones are there); None when no word occurs as a word."""
 
-    def summaries(self) -> dict[str, dict[str, Any]]:
-        """Per report: the record without its text (title, agency, year, region, stats, flags,
-        sections) — the per-report values facets and filters count."""
+    def summaries(self) -> Mapping[str, dict[str, Any]]:
+        """Per report id: the record without its text (title, agency, year, region, stats,
+        flags, sections); may read each one from disk when it is asked for."""
 
     def record(self, report_id: str) -> Report:
         """The full record; raises NotFound."""

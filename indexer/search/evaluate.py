@@ -48,7 +48,7 @@ def match(view: IndexView, node: Any) -> set[int]:
 def _text(view: IndexView, node: q.Text) -> set[int]:
     result: set[int] | None = None
     for word in words_of(node):
-        docs = view.index.exact(word)
+        docs = view.exact(word)
         result = docs if result is None else result & docs
         if not result:
             break

@@ -60,7 +60,7 @@ class Index:
         filters = facets.read_filters(view, request.filters)
         docs = duplicates_of(view).collapse(view, view.live if tree is None else match(view, tree))
         terms = highlight_terms(tree)
-        scores = view.index.word_scores(score_words(tree)) if terms else None
+        scores = view.word_scores(score_words(tree)) if terms else None
         scores = ranking.weighted(view, scores, _verbatim(view, tree) if scores else set())
         in_section, keys, matching = _reports_of(view, docs, filters.get("section"))
         passes = facets.passing(view, in_section, filters)
@@ -198,7 +198,7 @@ def _verbatim(view: IndexView, tree: Any) -> set[int]:
     out: set[int] = set()
     for text in q.positive_texts(tree):
         if not text.quoted and len(query_words(text.text)) > 1:
-            out |= view.index.exact(text.text)
+            out |= view.exact(text.text)
     return out
 
 

@@ -24,15 +24,27 @@ class IndexView:
         self._reports()
         self.record = lru_cache(maxsize=256)(index.record)
 
+    def exact(self, folded: str) -> set[int]:
+        """The sections holding a folded run verbatim."""
+        return set(self.index.exact(folded).tolist())
+
+    def word_scores(self, words: list[str]) -> dict[int, float] | None:
+        """BM25 scores of the sections holding the words, by section number."""
+        scores = self.index.word_scores(words)
+        return None if scores is None else dict(zip(scores.numbers.tolist(),
+                                                    scores.values.tolist()))
+
     def _sections(self, index: SectionIndex) -> None:
         self.doc_report: dict[int, str] = {}
         self.doc_section: dict[int, str] = {}
         self.doc_ordinal: dict[int, int] = {}
         self.report_docs: dict[str, list[int]] = {}
         self.section_docs: dict[str, set[int]] = {}
-        for number, rid, slug, ordinal in index.sections():
-            if rid not in self.summaries:   # a part of the index that did not answer: as absent
-                continue
+        sections, ids = index.sections(), index.columns().ids
+        rows = zip(range(len(sections)), sections.report.tolist(), sections.slug.tolist(),
+                   sections.ordinal.tolist())
+        for number, report, slug_number, ordinal in rows:
+            rid, slug = ids[report], sections.slugs[slug_number]
             self.doc_report[number], self.doc_section[number] = rid, slug
             self.doc_ordinal[number] = ordinal
             self.report_docs.setdefault(rid, []).append(number)

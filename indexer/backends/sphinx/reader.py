@@ -8,12 +8,16 @@ import json
 import threading
 from typing import Any
 
+import numpy as np
+
 from indexer.backends.bm25 import BM25_K1, idf, length_norm, ranking_words, summed
-from indexer.backends.seam import Listing, SectionInfo
+from indexer.backends.seam import (Listing, Numbering, Scores, Sections, no_sections,
+                                   sections_from)
 from indexer.backends.sphinx.head import Head
 from indexer.backends.sphinx.schema import DIST_RECORDS, DIST_SECTIONS
 from indexer.backends.sphinx.sphinxql import escape_match, phrase_match, quote, unpack, words_match
 from indexer.errors import Unavailable
+from indexer.model.columns import report_columns
 from indexer.model.record import Report
 
 LISTING_BYTES = 4 << 20      # about this much per reply when listing sections and summaries
@@ -29,7 +33,9 @@ class SphinxReader(Listing):
         self._live = f"born <= {generation} AND died > {generation}"
         self._local = threading.local()
         missing: set[str] = set()
-        self._sections, self._summaries = self._list_sections(missing), self._list_reports(missing)
+        self._summaries = self._list_reports(missing)
+        self._columns = report_columns(list(self._summaries), self._summaries)
+        self._sections = self._list_sections(missing)
         self.complete = not missing   # a listing with a shard missing is not kept (see backend)
         if missing:
             self._missing().update(missing)
@@ -60,13 +66,19 @@ class SphinxReader(Listing):
             missing.add("a listing that came back short")
         return rows
 
-    def _list_sections(self, missing: set[str]) -> list[SectionInfo]:
+    def _list_sections(self, missing: set[str]) -> Sections:
         rows = self._listing(f"SELECT id, report_id, section, ordinal, wordcount FROM "
                              f"{DIST_SECTIONS} WHERE {self._live}", missing)
+        known = [row for row in rows if row[1] in self._summaries]
+        if len(known) < len(rows):   # sections of a report the records listing did not give
+            missing.add("a listing that came back short")
+        rows = sorted(known, key=lambda row: int(row[0]))
         lengths = {int(i): int(n) or 1 for i, _r, _s, _o, n in rows}
         average = sum(lengths.values()) / max(1, len(rows)) or 1
         self._norm = {i: length_norm(n, average) for i, n in lengths.items()}
-        return [SectionInfo(int(i), rid, slug, int(o)) for i, rid, slug, o, _n in rows]
+        self._numbering = Numbering(int(row[0]) for row in rows)
+        return sections_from(((rid, slug, int(o)) for _i, rid, slug, o, _n in rows),
+                             self._columns.ids)
 
     def _list_reports(self, missing: set[str]) -> dict[str, dict[str, Any]]:
         rows = self._listing(f"SELECT id, report_id, summary FROM {DIST_RECORDS} WHERE "
@@ -85,14 +97,14 @@ class SphinxReader(Listing):
                               "try again later")
         return Report.from_dict(json.loads(unpack(answer.rows[0][1])))
 
-    def exact(self, folded: str) -> set[int]:
+    def exact(self, folded: str) -> np.ndarray:
         """Sections holding the run: a phrase of its characters over `chars` (exact as is)."""
         if not folded:
-            return set()
+            return no_sections()
         rows = self._grouped(f"SELECT born, GROUP_CONCAT(id) FROM {DIST_SECTIONS} WHERE "
                              f"MATCH({phrase_match(folded)}) AND {self._live} GROUP BY born",
                              "ranker=none")
-        return {int(i) for row in rows for i in row[1].split(",")}
+        return self._numbering.numbers(int(i) for row in rows for i in row[1].split(","))
 
     def _grouped(self, sql: str, options: str) -> tuple[tuple, ...]:
         """A query that folds every matching section into one row per generation it was born in
@@ -100,7 +112,7 @@ class SphinxReader(Listing):
         return self.head.search(f"{sql} LIMIT 0,1000 OPTION max_matches=1000, {options}",
                                 self._missing()).rows
 
-    def word_scores(self, words: list[str]) -> dict[int, float] | None:
+    def word_scores(self, words: list[str]) -> Scores | None:
         """BM25F over the words, computed here as the embedded index computes it (searchd
         gives each section's term frequency, the index's own lengths and document frequencies
         give the rest: the same statistics on every shard), the common words left out the same
@@ -109,14 +121,14 @@ class SphinxReader(Listing):
         freqs = {w: f for w, f in freqs.items() if f}
         if not freqs:
             return None
-        n, k, norm = len(self._sections), BM25_K1 + 1, self._norm
+        n, k, norm = len(self._norm), BM25_K1 + 1, self._norm
         scored = []
         for word in ranking_words(freqs, n):
             weight = idf(n, freqs[word])
             # (a section outside the listing — a shard back mid-search — is not in the view)
             scored.append(dict(sorted((d, weight * (tf * k) / (tf + norm[d]))
                                       for d, tf in self._frequencies(word) if d in norm)))
-        return summed(scored)
+        return self._numbering.scores(summed(scored))
 
     def _frequencies(self, word: str) -> list[tuple[int, int]]:
         """(section, how often the word occurs in its words) for every section holding it (the

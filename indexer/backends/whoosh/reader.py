@@ -9,14 +9,16 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
 
 from indexer.backends.bm25 import BM25_K1, idf, length_norm, ranking_words, summed
-from indexer.backends.seam import Listing, SectionInfo
+from indexer.backends.seam import Listing, Numbering, Scores, no_sections, sections_from
 from indexer.backends.whoosh.grams import GramLists
 from indexer.backends.whoosh.internals import blocks
 from indexer.backends.whoosh.writer import WORDS
 
+from indexer.model.columns import report_columns
 from indexer.model.record import Report
 from indexer.store import Generation
 
@@ -37,7 +39,7 @@ class WhooshReader(Listing):
         self.grams = GramLists(generation.part(part))
         reader = self.searcher.reader()
         self.live: frozenset[int] = frozenset(reader.all_doc_ids())
-        self._sections: list[SectionInfo] = []
+        self._columns = report_columns(list(self._summaries), self._summaries)
         self._span: dict[int, tuple[int, int]] = {}
         self._number_of_sid: dict[int, int] = {}
         self._read_columns(reader)
@@ -49,15 +51,18 @@ class WhooshReader(Listing):
         self._finalizer = weakref.finalize(self, _release, self._searchers, self._lock, self.grams)
 
     def _read_columns(self, reader: Any) -> None:
-        if not self.live:
-            return
-        names = ("report_id", "section", "ordinal", "sid")
-        rcol, scol, ocol, icol = (list(reader.column_reader(name)) for name in names)
-        for docnum in sorted(self.live):
-            sid = icol[docnum]
-            self._sections.append(SectionInfo(docnum, rcol[docnum], scol[docnum], ocol[docnum]))
-            self._span[docnum] = self.grams.span(sid)
-            self._number_of_sid[sid] = docnum
+        docnums = sorted(self.live)
+        self._numbering = Numbering(docnums)
+        rows: list[tuple[str, str, int]] = []
+        if docnums:
+            names = ("report_id", "section", "ordinal", "sid")
+            rcol, scol, ocol, icol = (list(reader.column_reader(name)) for name in names)
+            for docnum in docnums:
+                sid = icol[docnum]
+                rows.append((rcol[docnum], scol[docnum], ocol[docnum]))
+                self._span[docnum] = self.grams.span(sid)
+                self._number_of_sid[sid] = docnum
+        self._sections = sections_from(rows, self._columns.ids)
 
     def _length_norms(self, n: int) -> list[float]:
         """BM25's length part of each section, as Whoosh's BM25F computes it per posting, with
@@ -91,14 +96,15 @@ class WhooshReader(Listing):
         self.check_known(report_id)
         return self._generation.read_record(report_id)
 
-    def word_scores(self, words: list[str]) -> dict[int, float] | None:
+    def word_scores(self, words: list[str]) -> Scores | None:
         """BM25 over the words as whole words (`bm25.ranking_words` of them, summed); None when
         no word occurs as a word."""
         freqs = {w: self._doc_frequency(w) for w in dict.fromkeys(words)}
         freqs = {w: f for w, f in freqs.items() if f}
         if not freqs:
             return None
-        return summed([self._word(word) for word in ranking_words(freqs, len(self.live))])
+        return self._numbering.scores(
+            summed([self._word(word) for word in ranking_words(freqs, len(self.live))]))
 
     def _word(self, word: str) -> dict[int, float]:
         """BM25 score of every live section holding `word` as a word, in docnum order.
@@ -150,8 +156,13 @@ class WhooshReader(Listing):
             out.update(zip(ids, [weight * ((w * k) / (w + norm[d])) for d, w in zip(ids, weights)]))
         return out
 
-    def exact(self, folded: str) -> set[int]:
+    def exact(self, folded: str) -> np.ndarray:
         """Sections whose folded text contains `folded` verbatim (see `grams`)."""
+        found = self._exact(folded)
+        return self._numbering.numbers(found) if found else no_sections()
+
+    def _exact(self, folded: str) -> set[int]:
+        """The docnums of the sections whose folded text contains `folded`."""
         if not folded:
             return set()
         if len(folded) == 1:

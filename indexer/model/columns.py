@@ -1,0 +1,82 @@
+"""Per-report values as columns: what search counts, filters and sorts on for every report, held
+as one array or list per value rather than one dict per report.
+
+At 100,000 reports a dict per summary (sections, figures with their evidence, flags) costs
+gigabytes of Python objects; the columns cost tens of megabytes and count at C speed. They are
+built from the summaries (`report_columns`) when an indexing run publishes (and kept on disk) or
+when a cluster's listing is read; the full summary of one report stays available on demand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+NO_FIGURE = np.iinfo(np.int64).min   # a report that gives no integer value for a figure
+NO_YEAR = 0                          # a report whose year is not known
+SKETCH_SIZE = 32                     # values of a near-duplicate sketch (`indexer.text.sketch`)
+
+
+class ReportColumns(NamedTuple):
+    """Every report of an open generation, position i in each column being report i of `ids`."""
+
+    ids: list[str]
+    source: list[str]
+    title: list[str | None]
+    agency: list[str | None]            # as printed (the canonical agency is derived on reading)
+    year: np.ndarray                    # int32, NO_YEAR when unknown
+    province: list[str | None]
+    city: list[str | None]
+    county: list[str | None]
+    figures: dict[str, np.ndarray]      # figure key -> int64 per report, NO_FIGURE when absent
+    sketch: np.ndarray                  # uint32 [reports, SKETCH_SIZE], the first sketch_size used
+    sketch_size: np.ndarray             # int8: how many values the report's sketch has (0: none)
+
+    def __len__(self) -> int:   # type: ignore[override]
+        return len(self.ids)
+
+    def region(self, i: int) -> dict[str, str | None]:
+        """The region of report i as search shows it."""
+        return {"province": self.province[i], "city": self.city[i], "county": self.county[i]}
+
+    def sketch_of(self, i: int) -> list[int]:
+        """Report i's near-duplicate sketch as `indexer.text.sketch` made it ([] when none)."""
+        return self.sketch[i, :self.sketch_size[i]].tolist()
+
+
+def integer_figures(stats: Mapping[str, Any]) -> dict[str, int]:
+    """The integer figures of a report's stats (what figure filters compare)."""
+    out = {}
+    for key, fig in stats.items():
+        value = fig.get("value") if isinstance(fig, Mapping) else None
+        if isinstance(value, int) and not isinstance(value, bool):
+            out[key] = value
+    return out
+
+
+def report_columns(ids: Sequence[str], summaries: Mapping[str, Mapping[str, Any]]) -> ReportColumns:
+    """The columns of the reports `ids` (in that order) from their summaries."""
+    rows = [summaries[rid] for rid in ids]
+    regions = [r.get("region") or {} for r in rows]
+    figures: dict[str, np.ndarray] = {}
+    for i, row in enumerate(rows):
+        for key, value in integer_figures(row.get("stats") or {}).items():
+            column = figures.get(key)
+            if column is None:
+                column = figures[key] = np.full(len(rows), NO_FIGURE, dtype=np.int64)
+            column[i] = value
+    sketch = np.zeros((len(rows), SKETCH_SIZE), dtype=np.uint32)
+    sketch_size = np.zeros(len(rows), dtype=np.int8)
+    for i, row in enumerate(rows):
+        values = (row.get("sketch") or ())[:SKETCH_SIZE]
+        sketch[i, :len(values)] = values
+        sketch_size[i] = len(values)
+    return ReportColumns(
+        ids=list(ids), source=[r.get("source") or "" for r in rows],
+        title=[r.get("title") for r in rows], agency=[r.get("agency") for r in rows],
+        year=np.array([r.get("year") or NO_YEAR for r in rows], dtype=np.int32),
+        province=[g.get("province") for g in regions], city=[g.get("city") for g in regions],
+        county=[g.get("county") for g in regions], figures=figures, sketch=sketch,
+        sketch_size=sketch_size)
