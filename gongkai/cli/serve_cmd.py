@@ -57,7 +57,7 @@ def command(host: str, port: int, index_dir: str, backend: str | None, server: s
             workers: int, threads: int, time_budget: float, backlog: int, timeout: int,
             queue: int, access_log: bool) -> None:
     """Serve the search UI and /api on HOST:PORT from the index (--index-dir or --backend)."""
-    from indexer.search import open_index
+    from indexer.search import open_index, warm_up
 
     where = location(backend, index_dir)
     option = f"--backend {backend}" if backend else f"--index-dir {index_dir}"
@@ -72,6 +72,7 @@ def command(host: str, port: int, index_dir: str, backend: str | None, server: s
         _waitress(config, index, host, port, threads)
         return
     index.close()   # each worker opens its own after the fork
+    warm_up()       # jieba's dictionary loaded once here, shared by the forked workers
     os.environ[QUEUE_ENV] = str(queue)   # read by each worker (`Worker.enqueue_req`)
     click.echo(f"gongkai: serving {where} on http://{host}:{port}/ with {workers} worker "
                f"processes × {threads} threads (Ctrl-C to stop)", err=True)

@@ -4,5 +4,13 @@ lookups (`view`), and the orchestrator (`service`) behind pages, JSON and the co
 
 from indexer.search.request import MAX_PER_PAGE, SearchRequest
 from indexer.search.service import Index, open_index
+from indexer.text.analysis import query_words
 
-__all__ = ["MAX_PER_PAGE", "Index", "SearchRequest", "open_index"]
+
+def warm_up() -> None:
+    """Load the segmenter's dictionaries now rather than in the first search (a server calls it
+    before forking its workers, which then share them)."""
+    query_words("政府信息公开工作年度报告")
+
+
+__all__ = ["MAX_PER_PAGE", "Index", "SearchRequest", "open_index", "warm_up"]
