@@ -83,8 +83,11 @@ class Numbering:
     def numbers(self, ids: Iterable[int] | np.ndarray) -> np.ndarray:
         """The section numbers of backend ids (sorted, unique, int32); ids of sections that
         are not live are dropped."""
-        found = np.unique(np.asarray(ids if isinstance(ids, np.ndarray) else list(ids),
-                                     dtype=np.int64))
+        found = (ids.astype(np.int64) if isinstance(ids, np.ndarray)
+                 else np.fromiter(ids, dtype=np.int64))
+        found.sort()
+        if len(found) > 1:   # sorted: a repeated id is next to its twin
+            found = found[np.concatenate(([True], found[1:] != found[:-1]))]
         if not len(found) or not len(self.ids):
             return no_sections()
         at = np.searchsorted(self.ids, found)
