@@ -241,7 +241,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-serve", action="store_true",
-                        help="skip `gongkai serve`: first answer and memory after 2 x 1,000 queries")
+                        help="skip `gongkai serve`: first answer and memory after two rounds of queries")
+    parser.add_argument("--serve-queries", type=int, default=1000,
+                        help="queries per round of the serve phase (two rounds)")
     parser.add_argument("--serve-workers", type=int, default=None,
                         help="gongkai serve --workers (default: its own, a worker per core)")
     parser.add_argument("--queries-only", action="store_true",
@@ -261,7 +263,8 @@ def main() -> None:
                                           build=not args.queries_only)
         if not args.no_serve:
             result["gongkai"]["serve"] = bench_serve(args.out / f"index-{n}", queries, args.out, n,
-                                                    workers=args.serve_workers)
+                                                    workers=args.serve_workers,
+                                                    per_round=args.serve_queries)
         if not args.no_baseline and not args.queries_only:
             result["baseline"] = bench_baseline(corpus, args.out / f"baseline-{n}", queries)
         report(result)
