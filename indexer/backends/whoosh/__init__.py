@@ -3,7 +3,8 @@ matching, inside each generation of a `Store` directory.
 
     schema.py     the section document and its analyzer (pickled into the index by Whoosh)
     internals.py  the one place that reads Whoosh's private posting blocks
-    grams.py      texts and bigram lists for exact matching, written and read
+    grams.py      texts and bigram lists (Roaring bitmaps) for exact matching, written and read
+    exact.py      exact runs: bigram bitmaps intersected, candidates verified in the texts
     writer.py     the Whoosh index and bigram lists of a new generation
     run.py        one indexing run: a new generation of the store, published atomically
     reader.py     an open generation: BM25 word scores, exact matches, records
