@@ -80,6 +80,7 @@ THIRD_PARTY_HOMES: dict[str, tuple[str, ...]] = {
     "rjieba": ("indexer.text",),
     "opencc": ("indexer.text",),
     "rapidfuzz": ("indexer.search",),
+    "pyroaring": ("indexer.backends",),
 }
 
 MAX_MODULE_LINES = 320

@@ -3,7 +3,8 @@ matching, inside each generation of a `Store` directory.
 
     schema.py     the section document and its analyzer (pickled into the index by Whoosh)
     internals.py  the one place that reads Whoosh's private posting blocks
-    grams.py      texts and bigram lists for exact matching, written and read
+    grams.py      texts and bigram lists (Roaring bitmaps) for exact matching, written and read
+    exact.py      exact runs: bigram bitmaps intersected, candidates verified in the texts
     writer.py     the Whoosh index and bigram lists of a new generation
     run.py        one indexing run: a new generation of the store, published atomically
     reader.py     an open generation: BM25 word scores, exact matches, records
@@ -21,7 +22,7 @@ from indexer.store import Generation, Store
 from indexer.text.analysis import index_signature
 
 PART = "whoosh"  # the backend's directory inside a generation
-LAYOUT_VERSION = "3"  # bump when the files of PART change: forces a full build
+LAYOUT_VERSION = "4"  # bump when the files of PART change: forces a full build
 
 
 class WhooshBackend:

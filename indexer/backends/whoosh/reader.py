@@ -6,14 +6,14 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 from whoosh import index as whoosh_index
 
 from indexer.backends.bm25 import BM25_K1, idf, length_norm, ranking_words, summed
-from indexer.backends.seam import Listing, Numbering, Scores, no_sections, sections_from
+from indexer.backends.seam import Listing, Numbering, Scores, Sections, sections_from
+from indexer.backends.whoosh.exact import ExactMatcher
 from indexer.backends.whoosh.grams import GramLists
 from indexer.backends.whoosh.internals import blocks
 from indexer.backends.whoosh.writer import WORDS
@@ -40,8 +40,6 @@ class WhooshReader(Listing):
         reader = self.searcher.reader()
         self.live: frozenset[int] = frozenset(reader.all_doc_ids())
         self._columns = report_columns(list(self._summaries), self._summaries)
-        self._span: dict[int, tuple[int, int]] = {}
-        self._number_of_sid: dict[int, int] = {}
         self._read_columns(reader)
         self._deletions = len(self.live) < reader.doc_count_all()
         self._norm = self._length_norms(reader.doc_count_all())
@@ -51,18 +49,19 @@ class WhooshReader(Listing):
         self._finalizer = weakref.finalize(self, _release, self._searchers, self._lock, self.grams)
 
     def _read_columns(self, reader: Any) -> None:
-        docnums = sorted(self.live)
+        """The live sections as the seam's columns (section number = rank of the docnum) and
+        the exact matcher over their section ids: one list per Whoosh column, converted once."""
+        docnums = np.array(sorted(self.live), dtype=np.int64)
         self._numbering = Numbering(docnums)
-        rows: list[tuple[str, str, int]] = []
-        if docnums:
-            names = ("report_id", "section", "ordinal", "sid")
-            rcol, scol, ocol, icol = (list(reader.column_reader(name)) for name in names)
-            for docnum in docnums:
-                sid = icol[docnum]
-                rows.append((rcol[docnum], scol[docnum], ocol[docnum]))
-                self._span[docnum] = self.grams.span(sid)
-                self._number_of_sid[sid] = docnum
-        self._sections = sections_from(rows, self._columns.ids)
+        names = ("report_id", "section", "ordinal", "sid")
+        rcol, scol, ocol, icol = ((list(reader.column_reader(name)) if len(docnums) else [])
+                                  for name in names)
+        self._sections = _section_columns(rcol, scol, ocol, docnums, self._columns.ids)
+        number_of_sid = np.full(len(self.grams.starts), -1, dtype=np.int32)
+        if len(docnums):
+            number_of_sid[np.asarray(icol, dtype=np.int64)[docnums]] = np.arange(
+                len(docnums), dtype=np.int32)
+        self._exact_matcher = ExactMatcher(self.grams, number_of_sid)
 
     def _length_norms(self, n: int) -> list[float]:
         """BM25's length part of each section, as Whoosh's BM25F computes it per posting, with
@@ -157,44 +156,25 @@ class WhooshReader(Listing):
         return out
 
     def exact(self, folded: str) -> np.ndarray:
-        """Sections whose folded text contains `folded` verbatim (see `grams`)."""
-        found = self._exact(folded)
-        return self._numbering.numbers(found) if found else no_sections()
+        """Sections whose folded text contains `folded` verbatim (see `exact.py`)."""
+        return self._exact_matcher.numbers(folded)
 
-    def _exact(self, folded: str) -> set[int]:
-        """The docnums of the sections whose folded text contains `folded`."""
-        if not folded:
-            return set()
-        if len(folded) == 1:
-            return self._verified(folded, self.live)
-        rarest = self.grams.rarest(folded)
-        if rarest is None:
-            return set()
-        candidates = self._numbers(self.grams.sids(rarest[0]))
-        if len(folded) == 2:
-            return candidates
-        # Narrow by more bigrams while a list costs less to decode (C speed, ~0.1 us an id)
-        # than the `find`s it saves (~1 us a candidate, in a Python loop).
-        for gram in rarest[1:4]:
-            if self.grams.size(gram) > 8 * len(candidates):
-                break
-            candidates &= self._numbers(self.grams.sids(gram))
-        sure: set[int] = set()
-        if self._doc_frequency(folded):  # held as a word: no check needed
-            sure = candidates.intersection(self._word(folded))
-            candidates -= sure
-        return sure | self._verified(folded, candidates)
 
-    def _numbers(self, sids: Iterable[int]) -> set[int]:
-        """Section numbers of section ids, at C speed; deleted sections are dropped."""
-        numbers = set(map(self._number_of_sid.get, sids))
-        numbers.discard(None)
-        return numbers
-
-    def _verified(self, folded: str, candidates: Iterable[int]) -> set[int]:
-        pattern = folded.encode("utf-8")
-        find, span = self.grams.texts.find, self._span
-        return {d for d in candidates if find(pattern, *span[d]) >= 0}
+def _section_columns(rcol: list[str], scol: list[str], ocol: list[int], docnums: np.ndarray,
+                     report_ids: list[str]) -> Sections:
+    """The seam's `Sections` of the live docnums from Whoosh's per-document columns (every
+    document, live and deleted): dict look-ups through `map` and numpy indexing, no Python loop
+    per section; slugs are numbered in order of first appearance, as `sections_from` does."""
+    if not len(docnums):
+        return sections_from([], report_ids)
+    rids = np.asarray(rcol, dtype=object)[docnums].tolist()
+    slugs = np.asarray(scol, dtype=object)[docnums].tolist()
+    number_of = {rid: i for i, rid in enumerate(report_ids)}
+    slug_of = {name: i for i, name in enumerate(dict.fromkeys(slugs))}
+    n = len(docnums)
+    return Sections(np.fromiter(map(number_of.__getitem__, rids), dtype=np.int32, count=n),
+                    np.fromiter(map(slug_of.__getitem__, slugs), dtype=np.int16, count=n),
+                    np.asarray(ocol, dtype=np.int32)[docnums], list(slug_of))
 
 
 def _release(searchers: list[Any], lock: threading.Lock, grams: GramLists) -> None:

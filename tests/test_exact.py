@@ -1,0 +1,153 @@
+"""Exact matching of the embedded backend (indexer/backends/whoosh/exact.py) equals the naive
+rule, `folded in text` over every live section's folded text: on synthetic texts written through
+the real `GramWriter` (short sections over a small alphabet, so runs cross section boundaries,
+sit in the overlap, and huge candidate sets take the scan path) and on the small real index."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indexer.backends import open_backend
+from indexer.backends.seam import TEXT_OVERLAP
+from indexer.backends.whoosh.exact import ExactMatcher, has_border, scan, scan_is_cheaper, verify
+from indexer.backends.whoosh.grams import GramLists, GramWriter
+from indexer.indexing.workers import section_docs
+from indexer.store import Store
+
+ALPHABET = "公开政府信息a1"
+pieces = st.text(alphabet=ALPHABET, min_size=0, max_size=40)
+runs = st.text(alphabet=ALPHABET, min_size=1, max_size=5)
+
+
+def stored(sections: list[str]) -> list[str]:
+    """The texts a report's sections are stored with: each runs TEXT_OVERLAP characters into
+    the next one (as `section_docs` writes them)."""
+    return [s + (sections[i + 1][:TEXT_OVERLAP] if i + 1 < len(sections) else "")
+            for i, s in enumerate(sections)]
+
+
+def spans(texts: list[str]) -> tuple[bytes, np.ndarray, np.ndarray]:
+    data = [t.encode("utf-8") for t in texts]
+    ends = np.cumsum([len(d) for d in data], dtype=np.int64)
+    return b"".join(data), ends - [len(d) for d in data], ends
+
+
+@given(st.lists(pieces, max_size=30), runs)
+def test_scan_and_verify_find_the_spans_holding_the_run(sections, run):
+    texts = stored(sections)
+    blob, starts, ends = spans(texts)
+    want = [i for i, t in enumerate(texts) if run in t]
+    pattern = run.encode("utf-8")
+    assert scan(blob, pattern, starts, ends).tolist() == want
+    assert np.flatnonzero(verify(blob, pattern, starts, ends)).tolist() == want
+
+
+def test_an_occurrence_across_two_stored_texts_is_in_neither():
+    blob, starts, ends = spans(["政府信", "息公开"])
+    pattern = "信息".encode("utf-8")
+    assert scan(blob, pattern, starts, ends).tolist() == []
+    assert verify(blob, pattern, starts, ends).tolist() == [False, False]
+    assert blob.find(pattern) >= 0   # the bytes are there, across the boundary
+
+
+def test_overlapping_occurrences_after_one_across_a_boundary_are_found():
+    texts = stored(["公", "开", "开开"])          # stored: 公开 | 开开开 | 开开
+    blob, starts, ends = spans(texts)
+    assert has_border("开开开".encode("utf-8")) and not has_border("政府公开".encode("utf-8"))
+    assert scan(blob, "开开开".encode("utf-8"), starts, ends).tolist() == [1]
+
+
+def test_the_cost_rule_scans_short_texts_and_finds_in_long_ones():
+    assert scan_is_cheaper(candidates=5_000, text_bytes=100_000)      # 20 bytes a section
+    assert not scan_is_cheaper(candidates=80_000, text_bytes=93_000_000)  # 10k reports
+    assert not scan_is_cheaper(candidates=10, text_bytes=100_000)
+
+
+def matcher_over(root: Path, texts: list[str], dead: set[int]) -> ExactMatcher:
+    """Texts written by the real GramWriter, opened by GramLists; `dead` ids get no number."""
+    root.mkdir()
+    writer = GramWriter(root, None)
+    sids = [writer.add(t) for t in texts]
+    writer.close()
+    live = [sid for sid in sids if sid not in dead]
+    number_of_sid = np.full(len(sids), -1, dtype=np.int32)
+    number_of_sid[live] = np.arange(len(live), dtype=np.int32)
+    return ExactMatcher(GramLists(root), number_of_sid)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(pieces, min_size=1, max_size=40), st.lists(runs, min_size=1, max_size=6),
+       st.sets(st.integers(0, 39), max_size=10))
+def test_exact_equals_naive_on_synthetic_sections(sections, queries, dead):
+    texts = stored(sections)
+    live = [i for i in range(len(texts)) if i not in dead]
+    with tempfile.TemporaryDirectory() as tmp:
+        matcher = matcher_over(Path(tmp) / "part", texts, dead)
+        for run in queries + [texts[0][:3], texts[-1][-4:]]:
+            want = [n for n, i in enumerate(live) if run in texts[i]] if run else []
+            got = matcher.numbers(run)
+            assert got.dtype == np.int32 and got.tolist() == want, run
+        matcher.lists.close()
+
+
+@pytest.fixture(scope="module")
+def small_reader(small_index_dir):
+    backend = open_backend(str(small_index_dir))
+    yield backend.reader()
+    backend.close()
+
+
+@pytest.fixture(scope="module")
+def folded_texts(small_reader, small_index_dir) -> list[str]:
+    """Every live section's folded text, by section number, made again from the records by the
+    indexing layer's own folding (not read from the index)."""
+    generation = Store(small_index_dir).current()
+    by_key = {}
+    for report_id in small_reader.summaries():
+        for doc in section_docs(generation.read_record(report_id)):
+            by_key[(doc.report_id, doc.ordinal)] = doc.text
+    return [by_key[key] for key in small_reader.section_keys()]
+
+
+def naive(texts: list[str], run: str) -> list[int]:
+    return [n for n, text in enumerate(texts) if run and run in text]
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                   HealthCheck.too_slow])
+@given(st.data())
+def test_exact_equals_naive_on_the_small_index(small_reader, folded_texts, data):
+    text = data.draw(st.sampled_from(folded_texts))
+    start = data.draw(st.integers(0, max(0, len(text) - 1)))
+    run = text[start:start + data.draw(st.integers(1, 8))]
+    assert small_reader.exact(run).tolist() == naive(folded_texts, run)
+
+
+@pytest.mark.parametrize("run", ["公开", "政府信息公开", "依申请公开", "行政复议", "年", "没有这个词组"])
+def test_common_and_absent_runs_on_the_small_index(small_reader, folded_texts, run):
+    got = small_reader.exact(run)
+    assert got.dtype == np.int32
+    assert got.tolist() == naive(folded_texts, run)
+    assert (run == "没有这个词组") == (len(got) == 0)
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet="公开政府", min_size=1, max_size=4), min_size=60, max_size=120),
+       st.sampled_from(["政府公开", "公开政", "府公开"]),
+       st.sets(st.integers(0, 59), max_size=10))
+def test_many_short_sections_take_the_scan_path_and_equal_naive(sections, run, dead):
+    texts = stored(sections)
+    live = [i for i in range(len(texts)) if i not in dead]
+    with tempfile.TemporaryDirectory() as tmp:
+        matcher = matcher_over(Path(tmp) / "part", texts, dead)
+        want = [n for n, i in enumerate(live) if run in texts[i]]
+        assert matcher.numbers(run).tolist() == want
+        # every live section is a candidate of a run over a 4-character alphabet: the scan
+        assert scan_is_cheaper(len(live), matcher.text_bytes)
+        matcher.lists.close()
