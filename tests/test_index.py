@@ -48,13 +48,20 @@ def small_corpus(tmp_path, corpus_dir) -> Path:
 def test_full_corpus_manifest(index_dir):
     gen = current_generation(index_dir)
     manifest = read_manifest(gen)
+    assert set(manifest) == {"signature", "created"}   # nothing per file or per report
     assert manifest["signature"] == WhooshBackend(index_dir).signature
-    assert len(manifest["reports"]) == 258
-    assert len(manifest["files"]) == 258  # SOURCES.md is skipped by suffix, never read
-    assert manifest["files"]["education/001_b8557501b183c911.txt"]["report_id"] == \
-        "001_b8557501b183c911"
-    assert len(list((gen / "records").glob("*.json"))) == 258
-    assert {p.name for p in gen.iterdir()} == {"whoosh", "records", "manifest.json"}
+    files = json.loads((gen / "files.json").read_text(encoding="utf-8"))
+    assert len(files) == 258  # SOURCES.md is skipped by suffix, never read
+    assert files["education/001_b8557501b183c911.txt"]["report_id"] == "001_b8557501b183c911"
+    generation = Store(index_dir).current()
+    assert len(generation.summaries()) == 258
+    assert generation.manifest()["files"] == files
+    assert generation.summaries()["001_b8557501b183c911"]["source"] == \
+        "education/001_b8557501b183c911.txt"
+    assert {p.name for p in gen.iterdir()} == {"whoosh", "records", "summaries", "columns",
+                                               "files.json", "manifest.json"}
+    assert {p.name for p in (gen / "records").iterdir()} == {"frames.zst", "index.bin",
+                                                             "ids.json", "dict.zst"}
     assert {p.name for p in (gen / "whoosh").iterdir()} == {"words", "texts.bin", "grams.bin",
                                                            "grams.idx"}
 

@@ -22,7 +22,7 @@ from indexer.store import Generation, Store
 from indexer.text.analysis import index_signature
 
 PART = "whoosh"  # the backend's directory inside a generation
-LAYOUT_VERSION = "4"  # bump when the files of PART change: forces a full build
+LAYOUT_VERSION = "4"  # bump when the files of PART or the store change: forces a full build
 
 
 class WhooshBackend:
@@ -57,6 +57,7 @@ class WhooshBackend:
 
 
 def _open(generation: Generation, signature: str) -> WhooshReader:
-    manifest = generation.manifest()
-    generation.check_signature(manifest, signature)
-    return WhooshReader(generation, manifest, PART)
+    """The generation's reader, after its manifest.json (signature and creation time, nothing
+    per report or per file) has shown that this version of gongkai wrote it."""
+    generation.check_signature(generation.header(), signature)
+    return WhooshReader(generation, PART)

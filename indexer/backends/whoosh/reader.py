@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,6 @@ from indexer.backends.whoosh.grams import GramLists
 from indexer.backends.whoosh.internals import blocks
 from indexer.backends.whoosh.writer import WORDS
 
-from indexer.model.columns import report_columns
 from indexer.model.record import Report
 from indexer.store import Generation
 
@@ -28,10 +28,12 @@ WORD_CACHE = 8  # words whose scores stay in memory (a query reads each word twi
 class WhooshReader(Listing):
     """One generation, opened. Section numbers are Whoosh document numbers."""
 
-    def __init__(self, generation: Generation, manifest: dict[str, Any], part: str):
+    def __init__(self, generation: Generation, part: str):
         self.name = generation.name
         self._generation = generation
-        self._summaries: dict[str, dict[str, Any]] = manifest["reports"]
+        # Summaries are read from disk one at a time when asked for; the columns were written
+        # when the generation was published (their large arrays are mapped, not read).
+        self._summaries: Mapping[str, dict[str, Any]] = generation.summaries()
         self.ix = whoosh_index.open_dir(str(generation.part(part) / WORDS))
         self._local = threading.local()
         self._searchers: list[Any] = []
@@ -39,7 +41,7 @@ class WhooshReader(Listing):
         self.grams = GramLists(generation.part(part))
         reader = self.searcher.reader()
         self.live: frozenset[int] = frozenset(reader.all_doc_ids())
-        self._columns = report_columns(list(self._summaries), self._summaries)
+        self._columns = generation.columns()
         self._read_columns(reader)
         self._deletions = len(self.live) < reader.doc_count_all()
         self._norm = self._length_norms(reader.doc_count_all())

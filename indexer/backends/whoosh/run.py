@@ -19,9 +19,9 @@ DEAD_SHARE = 0.25  # past this share of dead section ids an incremental run comp
 
 
 class WhooshRun:
-    """Holds the store's run lock; records go to the new generation's records/, sections to its
-    Whoosh part; the manifest and CURRENT are written by `publish` (which fsyncs the generation
-    first); a failed run removes its generation."""
+    """Holds the store's run lock; records and summaries go to the new generation's packs,
+    sections to its Whoosh part; the columns, files.json, the manifest and CURRENT are written by
+    `publish` (which fsyncs the generation first); a failed run removes its generation."""
 
     def __init__(self, store: Store, part: str, signature: str, full: bool, procs: int):
         self.store, self.part, self.signature = store, part, signature
@@ -47,15 +47,13 @@ class WhooshRun:
 
     def _open(self) -> None:
         self.previous = self.store.current()
-        old = self.previous.manifest() if self.previous else None
+        old = self.previous.header() if self.previous else None
         if old is None or old.get("signature") != self.signature:
             self.full = True
-        self.files: dict[str, dict[str, Any]] = {} if self.full else old["files"]
         # What the live generation holds even when this run rebuilds it (what a full run removes).
-        self.live_files: dict[str, dict[str, Any]] = old["files"] if old else {}
-        self._old_reports: dict[str, dict[str, Any]] = {} if self.full else old["reports"]
-        self.reports: dict[str, dict[str, Any]] = {}
-        self.new = self.store.new_generation()
+        self.live_files: dict[str, dict[str, Any]] = self.previous.files() if old else {}
+        self.files: dict[str, dict[str, Any]] = {} if self.full else self.live_files
+        self.new = self.store.new_generation(None if self.full else self.previous)
         self.writer: WhooshWriter | None = None
 
     @property
@@ -90,8 +88,7 @@ class WhooshRun:
             self._lock.__exit__(None, None, None)
 
     def keep(self, report_id: str) -> None:
-        self.new.keep_record(self.previous, report_id)
-        self.reports[report_id] = self._old_reports[report_id]
+        self.new.keep_report(self.previous, report_id)
         if self.compacting:   # the new Whoosh part starts empty: the sections are added again
             self._writer().add(self.sections_of(self.previous.read_record(report_id)))
 
@@ -101,13 +98,11 @@ class WhooshRun:
 
     def add(self, report_id: str, record_json: str, summary: dict[str, Any],
             docs: list[SectionDoc]) -> None:
-        self.new.write_record(report_id, record_json)
-        self.reports[report_id] = summary
+        self.new.add_report(report_id, record_json, summary)
         self._writer().add(docs)
 
     def publish(self, files: dict[str, dict[str, Any]]) -> tuple[str, int]:
         sections = self._writer().finish()
-        self.new.write_manifest({"signature": self.signature, "created": time.time(),
-                                 "files": files, "reports": self.reports})
+        self.new.finish({"signature": self.signature, "created": time.time()}, files)
         self.new.publish()
         return self.new.name, sections
