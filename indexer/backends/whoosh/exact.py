@@ -3,10 +3,10 @@ from the bigram bitmaps and the folded texts of `grams.py`, on arrays end to end
 
 A run occurs in a section only if all its bigrams do: the intersection of their Roaring bitmaps
 (microseconds, even for bigrams in most sections) is the candidates, which are the answer for a
-two-character run (a single character: the union of the bitmaps of the bigrams it is part of,
-and the texts too short for a bigram). A longer run is verified in the texts, in one of two ways, whichever the cost
-rule (`scan_is_cheaper`) says is cheaper (a run whose end is also its start, whose occurrences
-can overlap, is always verified per candidate):
+two-character run (for a single character: the union of the bitmaps of the bigrams it is part
+of, and the texts too short for a bigram). A longer run is verified in the texts, in one of two
+ways, whichever the cost rule (`scan_is_cheaper`) says is cheaper (a run whose end is also its
+start, whose occurrences can overlap, is always verified per candidate):
 
 - per candidate: one `find` in the candidate's span of texts.bin, called through `map` (no
   Python bytecode per candidate; ~0.5 us each, most of it the call);
