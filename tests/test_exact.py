@@ -151,3 +151,12 @@ def test_many_short_sections_take_the_scan_path_and_equal_naive(sections, run, d
         # every live section is a candidate of a run over a 4-character alphabet: the scan
         assert scan_is_cheaper(len(live), matcher.text_bytes)
         matcher.lists.close()
+
+
+def test_a_single_character_is_found_in_texts_too_short_for_a_bigram(tmp_path):
+    matcher = matcher_over(tmp_path / "part", ["年", "公开年度", "", "a", "开"], dead={4})
+    assert matcher.numbers("年").tolist() == [0, 1]
+    assert matcher.numbers("a").tolist() == [3]
+    assert matcher.numbers("开").tolist() == [1]      # the dead section holding it is left out
+    assert matcher.numbers("鸳").tolist() == []
+    matcher.lists.close()

@@ -3,9 +3,10 @@ from the bigram bitmaps and the folded texts of `grams.py`, on arrays end to end
 
 A run occurs in a section only if all its bigrams do: the intersection of their Roaring bitmaps
 (microseconds, even for bigrams in most sections) is the candidates, which are the answer for a
-two-character run. A longer run is verified in the texts, in one of two ways, whichever the cost
-rule (`scan_is_cheaper`) says is cheaper (a run whose end is also its start, whose occurrences
-can overlap, is always verified per candidate):
+two-character run (for a single character: the union of the bitmaps of the bigrams it is part
+of, and the texts too short for a bigram). A longer run is verified in the texts, in one of two
+ways, whichever the cost rule (`scan_is_cheaper`) says is cheaper (a run whose end is also its
+start, whose occurrences can overlap, is always verified per candidate):
 
 - per candidate: one `find` in the candidate's span of texts.bin, called through `map` (no
   Python bytecode per candidate; ~0.5 us each, most of it the call);
@@ -22,6 +23,7 @@ scan never wins; it does for short sections (tables of short rows, synthetic tex
 from __future__ import annotations
 
 import re
+from array import array
 from itertools import repeat
 from typing import Any
 
@@ -82,27 +84,25 @@ class ExactMatcher:
     def __init__(self, lists: GramLists, number_of_sid: np.ndarray):
         self.lists = lists
         self.number_of_sid = number_of_sid
-        self.live_sids = np.flatnonzero(number_of_sid >= 0)
+        self._short: np.ndarray | None = None   # ids of the texts of <= 4 bytes, when needed
         self.text_bytes = int(lists.ends[-1]) if len(lists.ends) else 0
 
     def numbers(self, folded: str) -> np.ndarray:
         """The sorted, unique int32 numbers of the sections whose text contains `folded`."""
-        if not folded:
+        candidates = self._candidates(folded) if folded else None
+        if candidates is None:
             return _none()
-        if len(folded) == 1:
-            sids = self.live_sids
-        else:
-            candidates = self._candidates(folded)
-            if candidates is None:
-                return _none()
-            sids = np.frombuffer(candidates.to_array(), dtype=np.uint32).astype(np.int64)
-            sids = sids[self.number_of_sid[sids] >= 0]
-            if len(folded) == 2:
-                return np.sort(self.number_of_sid[sids])
-        return np.sort(self.number_of_sid[self._verified(folded, sids)])
+        sids = np.frombuffer(candidates.to_array(), dtype=np.uint32).astype(np.int64)
+        sids = sids[self.number_of_sid[sids] >= 0]
+        if len(folded) > 2:
+            sids = self._verified(folded, sids)
+        return np.sort(self.number_of_sid[sids])
 
     def _candidates(self, folded: str) -> BitMap | None:
-        """The ids (live and dead) of the sections holding every bigram of the run."""
+        """The ids (live and dead) of the sections holding every bigram of the run (of a single
+        character: exactly the sections holding it)."""
+        if len(folded) == 1:
+            return self._holding_character(folded)
         rarest = self.lists.rarest(folded)
         if rarest is None:
             return None
@@ -110,6 +110,22 @@ class ExactMatcher:
         for gram in rarest[1:]:
             candidates &= self.lists.sids(gram)
         return candidates
+
+    def _holding_character(self, char: str) -> BitMap:
+        """A character is in a text of two or more characters only as part of a bigram: the
+        union of its bigrams' bitmaps (9 ms for 年 at 10k, against 50 ms for a `find` in every
+        section), plus the texts too short for a bigram (<= 4 bytes) that hold it."""
+        found = BitMap()
+        maps = [self.lists.sids(gram) for gram in self.lists.grams if char in gram]
+        if maps:
+            found = BitMap.union(*maps)
+        if self._short is None:
+            self._short = np.flatnonzero((self.lists.ends - self.lists.starts) <= 4)
+        short = self._short
+        held = verify(self.lists.texts, char.encode("utf-8"),
+                      self.lists.starts[short], self.lists.ends[short])
+        found.update(array("I", short[held].astype(np.uint32).tobytes()))
+        return found
 
     def _verified(self, folded: str, sids: np.ndarray) -> np.ndarray:
         """The section ids among `sids` (live, ascending) whose text contains `folded`."""
