@@ -26,9 +26,8 @@ JSON = st.recursive(st.none() | st.booleans() | st.integers(-2**53, 2**53) | st.
 DOCS = st.dictionaries(st.text(min_size=1, max_size=12), JSON, max_size=80)
 
 
-def _round_trip(docs: dict, copies: int = 0) -> tuple[PackReader, PackReader]:
+def _round_trip(folder: Path, docs: dict, copies: int = 0) -> tuple[PackReader, PackReader]:
     """docs written to a pack (full run), then carried into a second pack with its dictionary."""
-    folder = Path(tempfile.mkdtemp())
     first = PackWriter(folder / "a")
     for doc_id, doc in docs.items():
         first.add(doc_id, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
@@ -44,7 +43,12 @@ def _round_trip(docs: dict, copies: int = 0) -> tuple[PackReader, PackReader]:
 @settings(max_examples=30, deadline=None)
 @given(DOCS)
 def test_a_pack_gives_back_every_document_exactly_in_order(docs):
-    a, b = _round_trip(docs, copies=len(docs) // 3)
+    with tempfile.TemporaryDirectory() as folder:
+        _check_round_trip(Path(folder), docs)
+
+
+def _check_round_trip(folder: Path, docs: dict) -> None:
+    a, b = _round_trip(folder, docs, copies=len(docs) // 3)
     assert dict(LazyDocuments(a)) == docs and list(LazyDocuments(a)) == list(docs)
     kept = list(docs)[len(docs) // 3:]
     assert list(LazyDocuments(b)) == kept and all(b.read(k) == docs[k] for k in kept)
@@ -53,13 +57,13 @@ def test_a_pack_gives_back_every_document_exactly_in_order(docs):
         a.read("\x00not an id")
 
 
-def test_enough_documents_train_a_shared_dictionary():
+def test_enough_documents_train_a_shared_dictionary(tmp_path):
     docs = {f"r{i:04d}": {"agency": f"某市第{i}局", "text": "政府信息公开工作年度报告" * (i % 7 + 1)}
             for i in range(MIN_SAMPLES * 3)}
-    a, b = _round_trip(docs)
+    a, b = _round_trip(tmp_path / "many", docs)
     assert (a.path / DICT).exists() and a.dictionary and b.dictionary == a.dictionary
     assert dict(LazyDocuments(b)) == docs
-    few, _ = _round_trip(dict(list(docs.items())[:MIN_SAMPLES - 1]))
+    few, _ = _round_trip(tmp_path / "few", dict(list(docs.items())[:MIN_SAMPLES - 1]))
     assert not (few.path / DICT).exists() and len(few) == MIN_SAMPLES - 1
 
 

@@ -85,6 +85,8 @@ class WhooshRun:
                     self.writer.cancel()
                 self.store.discard(self.new)   # an unfinished generation is never left behind
         finally:
+            if self.previous is not None:
+                self.previous.close()   # the packs kept reports were copied from
             self._lock.__exit__(None, None, None)
 
     def keep(self, report_id: str) -> None:
