@@ -21,7 +21,7 @@ from indexer.store import Generation, Store
 from indexer.text.analysis import index_signature
 
 PART = "whoosh"  # the backend's directory inside a generation
-LAYOUT_VERSION = "3"  # bump when the files of PART change: forces a full build
+LAYOUT_VERSION = "4"  # bump when the files of PART change: forces a full build
 
 
 class WhooshBackend:

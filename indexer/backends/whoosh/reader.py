@@ -5,24 +5,21 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 from whoosh import index as whoosh_index
 
-from indexer.backends.bm25 import BM25_K1, idf, length_norm, ranking_words, summed
 from indexer.backends.seam import Listing, Numbering, Scores, no_sections, sections_from
+from indexer.backends.whoosh.common import CommonPostings
 from indexer.backends.whoosh.grams import GramLists
-from indexer.backends.whoosh.internals import blocks
+from indexer.backends.whoosh.words import WordScorer, WordScores
 from indexer.backends.whoosh.writer import WORDS
 
 from indexer.model.columns import report_columns
 from indexer.model.record import Report
 from indexer.store import Generation
-
-WORD_CACHE = 8  # words whose scores stay in memory (a query reads each word twice)
 
 
 class WhooshReader(Listing):
@@ -43,9 +40,9 @@ class WhooshReader(Listing):
         self._span: dict[int, tuple[int, int]] = {}
         self._number_of_sid: dict[int, int] = {}
         self._read_columns(reader)
-        self._deletions = len(self.live) < reader.doc_count_all()
-        self._norm = self._length_norms(reader.doc_count_all())
-        self._word_cache: OrderedDict[str, dict[int, float]] = OrderedDict()
+        this = weakref.ref(self)   # no cycle: the finalizer below runs when the reader is dropped
+        self.words = WordScorer(lambda: this().searcher, self._numbering.ids,
+                                CommonPostings(generation.part(part)))
         # Searchers and mapped files are released when the reader is dropped (a re-index swapped
         # in a new generation and the last search using this one let go of it), or at exit.
         self._finalizer = weakref.finalize(self, _release, self._searchers, self._lock, self.grams)
@@ -63,16 +60,6 @@ class WhooshReader(Listing):
                 self._span[docnum] = self.grams.span(sid)
                 self._number_of_sid[sid] = docnum
         self._sections = sections_from(rows, self._columns.ids)
-
-    def _length_norms(self, n: int) -> list[float]:
-        """BM25's length part of each section, as Whoosh's BM25F computes it per posting, with
-        the average length taken over the live sections' stored (one-byte encoded) lengths: it
-        depends only on which sections are live, not on deleted ones or on how segments were
-        written or merged, so an incrementally updated index scores as a full rebuild does."""
-        length = self.searcher.doc_field_length
-        lengths = [length(d, "words", 1) or 1 for d in range(n)]
-        avgfl = (sum(lengths[d] for d in self.live) / len(self.live) if self.live else 0) or 1
-        return [length_norm(fl, avgfl) for fl in lengths]
 
     @property
     def searcher(self) -> Any:
@@ -97,64 +84,18 @@ class WhooshReader(Listing):
         return self._generation.read_record(report_id)
 
     def word_scores(self, words: list[str]) -> Scores | None:
-        """BM25 over the words as whole words (`bm25.ranking_words` of them, summed); None when
-        no word occurs as a word."""
-        freqs = {w: self._doc_frequency(w) for w in dict.fromkeys(words)}
-        freqs = {w: f for w, f in freqs.items() if f}
-        if not freqs:
-            return None
-        return self._numbering.scores(
-            summed([self._word(word) for word in ranking_words(freqs, len(self.live))]))
+        """BM25 over the words as whole words (see `words.WordScorer`); None when no word
+        occurs as a word."""
+        return self.words.word_scores(words)
 
-    def _word(self, word: str) -> dict[int, float]:
-        """BM25 score of every live section holding `word` as a word, in docnum order.
-
-        The same score Whoosh's BM25F gives (same formula, statistics and encoded lengths),
-        computed over postings read a block at a time (`internals.blocks`): scoring through
-        Whoosh's matchers costs ~13 us per section in Python, and a common word is in most."""
-        with self._lock:
-            if word in self._word_cache:
-                self._word_cache.move_to_end(word)
-                return self._word_cache[word]
-        out = self._postings_scores(word)
-        with self._lock:
-            self._word_cache[word] = out
-            while len(self._word_cache) > WORD_CACHE:
-                self._word_cache.popitem(last=False)
-        return out
+    def _word(self, word: str) -> WordScores:
+        """The word's BM25 score in every live section holding it, by docnum (iterating it
+        gives the docnums)."""
+        return self.words.scored(word)
 
     def _doc_frequency(self, word: str) -> int:
-        """How many live sections hold the word (Whoosh's count includes deleted ones)."""
-        if not self._deletions:
-            return self.searcher.doc_frequency("words", word)
-        return len(self._word(word)) if self.searcher.doc_frequency("words", word) else 0
-
-    def _postings_scores(self, word: str) -> dict[int, float]:
-        """Whoosh's BM25F over the live sections only: idf `log(N / (n + 1)) + 1` with N the live
-        sections and n the live ones holding the word (Whoosh counts deleted ones too)."""
-        searcher = self.searcher
-        if not searcher.doc_frequency("words", word):
-            return {}
-        postings: list[tuple[list[int], Any]] = []
-        for sub, offset in searcher.leaf_searchers():
-            reader = sub.reader()
-            if ("words", word) not in reader:
-                continue
-            for ids, weights in blocks(reader.postings("words", word)):
-                postings.append(([d + offset for d in ids] if offset else ids, weights))
-        live = self.live
-        if self._deletions:  # postings still list deleted sections
-            postings = [tuple(map(list, zip(*pairs))) for pairs in
-                        ([(d, w) for d, w in zip(ids, weights) if d in live]
-                         for ids, weights in postings) if pairs]
-        if not postings:
-            return {}
-        n = sum(len(ids) for ids, _ in postings)
-        weight, k, norm = idf(len(live), n), BM25_K1 + 1, self._norm
-        out: dict[int, float] = {}
-        for ids, weights in postings:
-            out.update(zip(ids, [weight * ((w * k) / (w + norm[d])) for d, w in zip(ids, weights)]))
-        return out
+        """How many live sections hold the word."""
+        return self.words.frequency(word)
 
     def exact(self, folded: str) -> np.ndarray:
         """Sections whose folded text contains `folded` verbatim (see `grams`)."""
