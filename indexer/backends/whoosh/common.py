@@ -9,7 +9,7 @@ instead, as two arrays the reader maps into memory:
     common.tfs   uint16: how often the word occurs in each of those documents (Whoosh's weight)
     common.json  {"postings": COMMON_POSTINGS, "words": {word: [start, count]}}
 
-Deleted documents stay in (the reader drops them with its live mask), as in Whoosh's postings.
+Deleted documents may stay in, as in Whoosh's postings: the reader drops them with its live mask.
 """
 
 from __future__ import annotations

@@ -99,6 +99,12 @@ class WordScorer:
     def cached_bytes(self) -> int:
         return self._cached_bytes
 
+    def clear(self) -> None:
+        """Forget every cached word."""
+        with self._lock:
+            self._cache.clear()
+            self._cached_bytes = 0
+
     def _compute(self, word: str) -> WordScores:
         docnums, weights = self.postings(word)
         if self.deletions and len(docnums):  # postings still list deleted sections

@@ -35,7 +35,7 @@ class WhooshWriter:
     length from the stored one-byte lengths of the live sections.)"""
 
     def __init__(self, part: Path, previous: Path | None, procs: int = 1, limitmb: int = 256,
-                 segment_docs: int | None = None):
+                 segment_docs: int | None = None, common_postings: int | None = None):
         self.part = part
         part.mkdir(parents=True)
         self.words = str(part / WORDS)
@@ -47,6 +47,7 @@ class WhooshWriter:
         self.grams = GramWriter(part, previous)
         self.procs, self.limitmb = procs, limitmb
         self.segment_docs = segment_docs or SEGMENT_DOCS
+        self.common_postings = common_postings   # None: `common.COMMON_POSTINGS`
         self._ix = whoosh_index.open_dir(self.words)
         self._writer: Any = None
         self._in_segment = 0
@@ -94,5 +95,5 @@ class WhooshWriter:
             self._commit()
         self.grams.close()
         with whoosh_index.open_dir(self.words).searcher() as searcher:
-            write_common(self.part, searcher, FIELD)
+            write_common(self.part, searcher, FIELD, self.common_postings)
             return searcher.doc_count()
