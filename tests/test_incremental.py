@@ -132,6 +132,8 @@ def test_common_words_score_as_a_full_rebuild(corpus, corpus_dir, tmp_path, monk
     assert not build_index([corpus], inc, procs=1).full
     assert dead_sections(inc) > 0
     assert build_index([corpus], full, procs=2, full=True).full
+    words = Store(full).current().part("whoosh") / "words"
+    assert list(words.glob("*.pst")) and not list(words.glob("*.seg")), "segments not compound"
     # (Whoosh's counts, which choose the words, include the deleted sections)
     assert {"申请", "公开"} <= exported_words(full) <= exported_words(inc)
     assert raw_scores(inc) == raw_scores(full)

@@ -2,7 +2,7 @@
 
 Scoring a common word through Whoosh's matcher interface costs several Python calls per posting
 (a common word has ~70,000 at 10k reports). Its on-disk posting blocks are read here a block at a
-time instead, into numpy arrays, through `W3LeafMatcher`'s private attributes `_byteids`,
+time instead (then one numpy array per segment), through `W3LeafMatcher`'s private attributes `_byteids`,
 `_data`, `_read_data`, `_blocklength` and `_next_block`; the per-section lengths come from the
 segment's length column (`_perdoc`, `LENGTHS_COLUMN`) in one pass. `tests/test_whoosh_internals.py`
 fails loudly if an upgrade changes any of them.
@@ -10,7 +10,8 @@ fails loudly if an upgrade changes any of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -23,20 +24,19 @@ PRIVATE_ATTRIBUTES = ("_byteids", "_data", "_read_data", "_blocklength", "_next_
 LENGTHS = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np.int64)
 
 
-def blocks(matcher: Any) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """A term's postings as (ids int64, weights float64) arrays per block, decoded in bulk.
+def blocks(matcher: Any) -> Iterator[tuple[list[int], Sequence[float]]]:
+    """A term's postings as (ids, weights) per block, decoded in bulk.
 
     A block on disk is a pickled (delta-coded ids, weights, values) tuple: unpickled by Whoosh,
-    the ids summed and the weights expanded by numpy. Deleted documents are not filtered out
-    (callers keep live ones)."""
+    the ids summed at C speed (`accumulate`), the weights expanded as `_read_weights` does.
+    Deleted documents are not filtered out (callers keep live ones)."""
     matcher = getattr(matcher, "child", matcher)  # FilterMatcher (deletions) -> the postings
     if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
         while matcher.is_active():
             if matcher._data is None:
                 matcher._read_data()
             deltas, weights = matcher._data[0], matcher._data[1]
-            yield (np.cumsum(np.array(deltas, dtype=np.int64)),
-                   _block_weights(weights, matcher._blocklength))
+            yield list(accumulate(deltas)), _block_weights(weights, matcher._blocklength)
             matcher._next_block()
         return
     ids: list[int] = []
@@ -45,32 +45,37 @@ def blocks(matcher: Any) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         ids.append(matcher.id())
         weights.append(matcher.weight())
         matcher.next()
-    yield np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    yield ids, weights
 
 
-def _block_weights(stored: Any, count: int) -> np.ndarray:
+def _block_weights(stored: Any, count: int) -> Sequence[float]:
     """A block's weights as `W3LeafMatcher._read_weights` expands them: None is all 1.0, one
     float is that float for every posting (held in a float32 array), else one per posting."""
     if stored is None:
-        return np.ones(count, dtype=np.float64)
+        return [1.0] * count
     if isinstance(stored, float):
-        return np.full(count, np.float32(stored), dtype=np.float64)
-    return np.array(stored, dtype=np.float64)
+        return [float(np.float32(stored))] * count
+    return stored
 
 
 def word_postings(leaves: list[tuple[Any, int]], field: str,
                   word: str | bytes) -> tuple[np.ndarray, np.ndarray]:
     """Every posting of `word` over a searcher's `leaf_searchers()`: document numbers (int64,
-    ascending, deleted ones included) and weights (float64)."""
+    ascending; deleted ones may be among them) and weights (float64), one conversion to numpy
+    per segment."""
     ids: list[np.ndarray] = []
     weights: list[np.ndarray] = []
     for sub, offset in leaves:
         segment = sub.reader()
         if (field, word) not in segment:
             continue
+        leaf_ids: list[int] = []
+        leaf_weights: list[float] = []
         for block_ids, block_weights in blocks(segment.postings(field, word)):
-            ids.append(block_ids + offset if offset else block_ids)
-            weights.append(block_weights)
+            leaf_ids.extend(block_ids)
+            leaf_weights.extend(block_weights)
+        ids.append(np.array(leaf_ids, dtype=np.int64) + offset)
+        weights.append(np.array(leaf_weights, dtype=np.float64))
     if not ids:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     return np.concatenate(ids), np.concatenate(weights)
