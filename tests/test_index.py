@@ -56,7 +56,8 @@ def test_full_corpus_manifest(index_dir):
     assert len(list((gen / "records").glob("*.json"))) == 258
     assert {p.name for p in gen.iterdir()} == {"whoosh", "records", "manifest.json"}
     assert {p.name for p in (gen / "whoosh").iterdir()} == {"words", "texts.bin", "grams.bin",
-                                                           "grams.idx"}
+                                                           "grams.idx", "common.ids",
+                                                           "common.tfs", "common.json"}
 
 
 def test_first_run_summary(small_corpus, tmp_path):
