@@ -274,6 +274,11 @@ def test_exported_and_whoosh_postings_score_alike(reader, tmp_path, word):
 
 
 def test_field_lengths_are_whooshs_stored_lengths(searcher):
+    for sub, _ in searcher.leaf_searchers():
+        perdoc = sub.reader()._perdoc
+        column = perdoc.column_reader("_words_len", internals.LENGTHS_COLUMN)
+        missing = [name for name in internals.COLUMN_ATTRIBUTES if not hasattr(column, name)]
+        assert not missing and column._fixedlen == 1, f"the length column changed: {missing}"
     lengths = internals.field_lengths(searcher.leaf_searchers(), FIELD)
     assert len(lengths) == searcher.doc_count_all()
     assert lengths.tolist() == [searcher.doc_field_length(d, FIELD, 1) or 1

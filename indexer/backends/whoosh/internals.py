@@ -3,8 +3,9 @@
 Scoring a common word through Whoosh's matcher interface costs several Python calls per posting
 (a common word has ~70,000 at 10k reports). Its on-disk posting blocks are read here a block at a
 time instead (then one numpy array per segment), through `W3LeafMatcher`'s private attributes `_byteids`,
-`_data`, `_read_data`, `_blocklength` and `_next_block`; the per-section lengths come from the
-segment's length column (`_perdoc`, `LENGTHS_COLUMN`) in one pass. `tests/test_whoosh_internals.py`
+`_data`, `_read_data`, `_blocklength` and `_next_block`; the per-section lengths are the raw
+bytes of each segment's length column (`_perdoc`, `_lenfield`, `LENGTHS_COLUMN`, and the column
+reader's `COLUMN_ATTRIBUTES`), read in one call. `tests/test_whoosh_internals.py`
 fails loudly if an upgrade changes any of them.
 """
 
@@ -18,8 +19,9 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.util.numeric import byte_to_length
 
-# What `blocks` and `length_codes` rely on, checked by the tests against the installed Whoosh.
+# What `blocks` and `field_lengths` rely on, checked by the tests against the installed Whoosh.
 PRIVATE_ATTRIBUTES = ("_byteids", "_data", "_read_data", "_blocklength", "_next_block")
+COLUMN_ATTRIBUTES = ("_dbfile", "_basepos", "_count", "_fixedlen")   # a length column's reader
 # A stored length byte -> the length Whoosh's `doc_field_length(d, f, 1) or 1` gives.
 LENGTHS = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=np.int64)
 
@@ -92,7 +94,10 @@ def field_lengths(leaves: list[tuple[Any, int]], field: str) -> np.ndarray:
         if not perdoc.has_column(name):
             parts.append(np.zeros(count, dtype=np.uint8))
             continue
-        column = perdoc.column_reader(name, LENGTHS_COLUMN)
-        parts.append(np.fromiter(column, dtype=np.uint8, count=count))
+        column = perdoc.column_reader(name, LENGTHS_COLUMN)   # one byte a document
+        stored = np.frombuffer(column._dbfile.get(column._basepos, column._count), np.uint8)
+        codes = np.zeros(count, dtype=np.uint8)   # trailing documents of length 0 are not stored
+        codes[:len(stored)] = stored
+        parts.append(codes)
     codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
     return LENGTHS[codes]
