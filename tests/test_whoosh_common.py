@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
@@ -18,6 +19,7 @@ from indexer.backends.seam import SectionDoc
 from indexer.backends.whoosh.common import CommonPostings
 from indexer.backends.whoosh.internals import field_lengths
 from indexer.backends.whoosh.schema import FIELD
+from indexer.backends.whoosh.words import WordScorer
 from indexer.backends.whoosh.writer import WORDS, WhooshWriter
 
 VOCABULARY = ["公开", "申请", "信息", "复议", "诉讼", "收费", "答复", "政府"]
@@ -115,3 +117,13 @@ def test_lengths_of_trailing_empty_sections(tmp_path):
         lengths = field_lengths(searcher.leaf_searchers(), FIELD).tolist()
         assert lengths == [searcher.doc_field_length(d, FIELD, 1) or 1 for d in range(4)]
     assert lengths[2:] == [1, 1] and lengths[1] > lengths[0]
+
+
+def test_an_empty_index_scores_nothing(tmp_path):
+    writer = WhooshWriter(tmp_path / "part", None, procs=1)
+    assert writer.finish() == 0
+    with whoosh_index.open_dir(str(tmp_path / "part" / WORDS)).searcher() as searcher:
+        scorer = WordScorer(lambda: searcher, np.zeros(0, dtype=np.int64),
+                            CommonPostings(tmp_path / "part"))
+        assert scorer.word_scores(["公开"]) is None and scorer.frequency("公开") == 0
+    assert CommonPostings(tmp_path / "part").words == {}

@@ -90,8 +90,8 @@ def field_lengths(leaves: list[tuple[Any, int]], field: str) -> np.ndarray:
     for sub, _offset in leaves:
         segment = sub.reader()
         count = segment.doc_count_all()
-        perdoc, name = segment._perdoc, _lenfield(field)
-        if not perdoc.has_column(name):
+        perdoc, name = getattr(segment, "_perdoc", None), _lenfield(field)  # None: empty index
+        if perdoc is None or not perdoc.has_column(name):
             parts.append(np.zeros(count, dtype=np.uint8))
             continue
         column = perdoc.column_reader(name, LENGTHS_COLUMN)   # one byte a document
