@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
 from indexer.backends.seam import SectionDoc
-from indexer.backends.whoosh.common import CommonPostings
+from indexer.backends.whoosh.common import CommonPostings, write_postings
 from indexer.backends.whoosh.internals import field_lengths
 from indexer.backends.whoosh.schema import FIELD
 from indexer.backends.whoosh.words import WordScorer
@@ -84,6 +84,8 @@ def exported(part: Path) -> dict[str, list[tuple[int, int]]]:
 @settings(max_examples=15, deadline=None)
 @example(first=[[["公开", "公开"], ["公开", "申请"]], [["公开"], ["申请", "申请"]]],
          second=[[["申请", "公开"]]], deletions=1)   # both words exported, one report deleted
+@example(first=[[["公开"] * 300, ["公开"]], [["公开", "申请"]]], second=[[["公开"]]],
+         deletions=0)   # a count past uint8
 @given(first=reports, second=reports, deletions=st.integers(min_value=0, max_value=8))
 def test_exported_postings_are_whooshs(first, second, deletions):
     with tempfile.TemporaryDirectory() as tmp:
@@ -127,3 +129,29 @@ def test_an_empty_index_scores_nothing(tmp_path):
                             CommonPostings(tmp_path / "part"))
         assert scorer.word_scores(["公开"]) is None and scorer.frequency("公开") == 0
     assert CommonPostings(tmp_path / "part").words == {}
+
+
+postings_lists = st.lists(st.tuples(st.integers(min_value=1, max_value=100_000),
+                                    st.integers(min_value=1, max_value=70_000)),
+                          min_size=1, max_size=40)
+
+
+@settings(max_examples=40, deadline=None)
+@given(words=st.dictionaries(st.sampled_from(VOCABULARY), postings_lists, max_size=4))
+def test_the_files_give_back_what_was_written(words, tmp_path_factory):
+    """Any ascending ids (gaps past uint16: int32) and counts (past uint8: uint16; past uint16:
+    the word is left to Whoosh) read back as written."""
+    part = tmp_path_factory.mktemp("part")
+    given_postings = {}
+    for word, pairs in words.items():
+        ids = np.cumsum([gap for gap, _ in pairs])
+        given_postings[word] = (ids, np.array([tf for _, tf in pairs], dtype=np.float64))
+    write_postings(part, 1, ((w, i, t) for w, (i, t) in given_postings.items()))
+    found = CommonPostings(part)
+    for word, (ids, tfs) in given_postings.items():
+        if tfs.max() > 65535:
+            assert word not in found and found.count(word) == 0
+            continue
+        got_ids, got_tfs = found.postings(word)
+        assert got_ids.tolist() == ids.tolist() and got_tfs.tolist() == tfs.astype(int).tolist()
+        assert found.count(word) == len(ids)

@@ -77,8 +77,7 @@ class WordScorer:
     def frequency(self, word: str) -> int:
         """How many live sections hold the word (Whoosh's count includes deleted ones)."""
         if not self.deletions:
-            where = self.common.words.get(word)
-            return where[1] if where else self._searcher().doc_frequency(FIELD, word)
+            return self.common.count(word) or self._searcher().doc_frequency(FIELD, word)
         return len(self.scored(word)) if self._searcher().doc_frequency(FIELD, word) else 0
 
     def scored(self, word: str) -> WordScores:
