@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from gongkai.cli import main
 from indexer.backends import open_backend
+from indexer.backends.whoosh import common
 from indexer.backends.whoosh.run import DEAD_SHARE
 from indexer.indexing import build_index
 from indexer.search import SearchRequest, open_index
@@ -114,6 +115,28 @@ def test_incremental_runs_answer_as_a_full_rebuild(corpus, corpus_dir, tmp_path)
     assert any(a["hits"] for a in want)
     for a, b in zip(got, want):
         assert a == b, a["q"]
+
+
+def exported_words(index_dir: Path) -> set[str]:
+    return set(common.CommonPostings(Store(index_dir).current().part("whoosh")).words)
+
+
+def test_common_words_score_as_a_full_rebuild(corpus, corpus_dir, tmp_path, monkeypatch):
+    """With the common-word threshold lowered, the exported postings of an incrementally
+    updated index (deleted sections among them) score as a full rebuild's do."""
+    monkeypatch.setattr(common, "COMMON_POSTINGS", 20)
+    inc, full = tmp_path / "inc", tmp_path / "full"
+    build_index([corpus], inc, procs=1)
+    (corpus / FILES[5]).unlink()
+    change(corpus / FILES[0], "第一次补充说明")
+    assert not build_index([corpus], inc, procs=1).full
+    assert dead_sections(inc) > 0
+    assert build_index([corpus], full, procs=2, full=True).full
+    words = Store(full).current().part("whoosh") / "words"
+    assert list(words.glob("*.pst")) and not list(words.glob("*.seg")), "segments not compound"
+    # (Whoosh's counts, which choose the words, include the deleted sections)
+    assert {"申请", "公开"} <= exported_words(full) <= exported_words(inc)
+    assert raw_scores(inc) == raw_scores(full)
 
 
 def test_two_full_builds_give_the_same_order(corpus, tmp_path):

@@ -63,7 +63,8 @@ def test_full_corpus_manifest(index_dir):
     assert {p.name for p in (gen / "records").iterdir()} == {"frames.zst", "index.bin",
                                                              "ids.json", "dict.zst"}
     assert {p.name for p in (gen / "whoosh").iterdir()} == {"words", "texts.bin", "grams.bin",
-                                                           "grams.idx"}
+                                                           "grams.idx", "common.ids",
+                                                           "common.tfs", "common.json"}
 
 
 def test_first_run_summary(small_corpus, tmp_path):

@@ -8,7 +8,8 @@ of Whoosh's `W3LeafMatcher`, and scores them with its own copy of BM25F. So:
   runs these tests);
 * a real `W3LeafMatcher` has every attribute of `internals.PRIVATE_ATTRIBUTES`;
 * on a real index (built by `build_index` from report files written here: several segments,
-  deleted sections, a word in more than one posting block, a word in one section)
+  deleted sections, a word in more than one posting block, a word in one section; the common-word
+  threshold lowered so that `COMMON` is scored from the exported arrays of `common.py`)
   `internals.blocks` gives exactly the ids and weights Whoosh's public matcher API gives, and the
   reader's BM25 scores are the ones Whoosh's own `BM25F` gives through a searcher on a fresh full
   build of the same live reports (the reader's statistics leave deleted sections out; Whoosh's
@@ -22,6 +23,7 @@ import tomllib
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 import pytest
 from whoosh import scoring
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -29,7 +31,9 @@ from whoosh.matching import ListMatcher
 from whoosh.query import Term
 
 from indexer.backends import open_backend
-from indexer.backends.whoosh import internals
+from indexer.backends.whoosh import common, internals
+from indexer.backends.whoosh.common import CommonPostings
+from indexer.backends.whoosh.words import WordScorer
 from indexer.indexing import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +41,7 @@ FIELD = "words"
 COMMON = "公开"     # in nearly every section: more than one posting block per segment
 RARE = "蝴蝶"       # in one section only (a posting list of one; see test_how_a_rare_words_…)
 REPORTS = 60        # three sections each: ~180 sections holding COMMON in the first segment
+EXPORTED = 100      # the common-word threshold of these indexes: COMMON is exported, 申请 is not
 
 
 def pinned_whoosh() -> str:
@@ -81,6 +86,12 @@ def report_text(i: int, extra: str = "") -> str:
 def corpus_and_reader(tmp_path_factory):
     """An index of REPORTS reports, then an incremental run that deletes five and changes three
     (deleted sections in the first segment, the changed reports in a second one)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(common, "COMMON_POSTINGS", EXPORTED)
+        yield from _incremental_index(tmp_path_factory)
+
+
+def _incremental_index(tmp_path_factory):
     corpus = tmp_path_factory.mktemp("reports")
     files = []
     for i in range(REPORTS):
@@ -111,7 +122,9 @@ def reader(corpus_and_reader):
 def fresh(corpus_and_reader, tmp_path_factory):
     """A full build of the same files: the live reports alone, no deleted sections."""
     index_dir = tmp_path_factory.mktemp("fresh")
-    assert build_index([corpus_and_reader[0]], index_dir, procs=1, full=True).full
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(common, "COMMON_POSTINGS", EXPORTED)
+        assert build_index([corpus_and_reader[0]], index_dir, procs=1, full=True).full
     backend = open_backend(str(index_dir))
     yield backend.reader()
     backend.close()
@@ -240,3 +253,44 @@ def test_bm25_scores_are_whooshs_own(reader, fresh, word):
     for k, score in whoosh_scores.items():
         assert ours_by_key[k] == pytest.approx(score, rel=1e-12), k
     assert len(set(whoosh_scores.values())) > 1 or word == RARE, "scores should differ"
+
+
+def test_the_common_word_is_scored_from_the_exported_arrays(reader, fresh):
+    for opened in (reader, fresh):
+        assert COMMON in opened.words.common and "申请" not in opened.words.common
+    assert reader.words.deletions and not fresh.words.deletions
+
+
+@pytest.mark.parametrize("word", [COMMON, "申请"])
+def test_exported_and_whoosh_postings_score_alike(reader, tmp_path, word):
+    """The same word scored from the exported arrays and from Whoosh's blocks (a scorer with no
+    exported words): the same sections, bit-identical scores."""
+    from_whoosh = WordScorer(lambda: reader.searcher, np.flatnonzero(reader.words.live),
+                             CommonPostings(tmp_path))
+    assert not from_whoosh.common.words
+    ours, theirs = reader.words.scored(word), from_whoosh.scored(word)
+    assert ours.docnums.tolist() == theirs.docnums.tolist() and len(ours) > 0
+    assert ours.values.tobytes() == theirs.values.tobytes()
+
+
+def test_field_lengths_are_whooshs_stored_lengths(searcher):
+    for sub, _ in searcher.leaf_searchers():
+        perdoc = sub.reader()._perdoc
+        column = perdoc.column_reader("_words_len", internals.LENGTHS_COLUMN)
+        missing = [name for name in internals.COLUMN_ATTRIBUTES if not hasattr(column, name)]
+        assert not missing and column._fixedlen == 1, f"the length column changed: {missing}"
+    lengths = internals.field_lengths(searcher.leaf_searchers(), FIELD)
+    assert len(lengths) == searcher.doc_count_all()
+    assert lengths.tolist() == [searcher.doc_field_length(d, FIELD, 1) or 1
+                                for d in range(searcher.doc_count_all())]
+
+
+def test_the_word_cache_is_bounded_in_bytes(reader, monkeypatch):
+    from indexer.backends.whoosh import words
+    words_scorer = reader.words
+    monkeypatch.setattr(words, "CACHE_BYTES", words_scorer.scored(COMMON).nbytes + 1)
+    words_scorer.clear()
+    for word in (COMMON, "申请", "主动", RARE):
+        words_scorer.scored(word)
+        assert words_scorer.cached_bytes() <= words.CACHE_BYTES
+    assert RARE in words_scorer._cache and COMMON not in words_scorer._cache

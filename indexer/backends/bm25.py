@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from math import log
 
+import numpy as np
+
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults: the embedded index's scores are Whoosh's
 COMMON_SHARE = 0.2  # a word in more than this share of the sections does not rank (see `ranking_words`)
 
@@ -19,7 +21,8 @@ def idf(sections: int, holding: int) -> float:
 
 
 def length_norm(length: float, average: float) -> float:
-    """BM25's length part of a section of `length` words (`average`: over the live sections)."""
+    """BM25's length part of a section of `length` words (`average`: over the live sections);
+    `length` may be a numpy array (one norm per section)."""
     return BM25_K1 * ((1 - BM25_B) + BM25_B * length / average)
 
 
@@ -43,3 +46,21 @@ def summed(scored: list[dict[int, float]]) -> dict[int, float]:
         get = total.get
         total.update([(d, get(d, 0.0) + score) for d, score in scores.items()])
     return dict(sorted(total.items()))
+
+
+def scores(weights: np.ndarray, norms: np.ndarray, weight: float) -> np.ndarray:
+    """BM25F of one word in many sections at once: `weights` its term frequencies, `norms` the
+    sections' `length_norm`s, `weight` its `idf` (the same float operations, in the same order,
+    as the formula applied one section at a time)."""
+    return weight * ((weights * (BM25_K1 + 1)) / (weights + norms))
+
+
+def summed_arrays(scored: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """`summed` over (sorted ids, scores) arrays: the ids holding any word, ascending, and per id
+    the sum of its words' scores added in the order of `scored` (as the dict form adds them)."""
+    if len(scored) == 1:
+        return scored[0]
+    ids = np.concatenate([i for i, _ in scored])
+    values = np.concatenate([v for _, v in scored])
+    unique, at = np.unique(ids, return_inverse=True)
+    return unique, np.bincount(at, weights=values, minlength=len(unique))

@@ -2,7 +2,9 @@
 matching, inside each generation of a `Store` directory.
 
     schema.py     the section document and its analyzer (pickled into the index by Whoosh)
-    internals.py  the one place that reads Whoosh's private posting blocks
+    internals.py  the one place that reads Whoosh's private posting blocks and length columns
+    common.py     the common words' postings, exported as arrays when a run finishes
+    words.py      BM25 word scores as numpy arrays (exported or Whoosh postings, byte-bounded cache)
     grams.py      texts and bigram lists (Roaring bitmaps) for exact matching, written and read
     exact.py      exact runs: bigram bitmaps intersected, candidates verified in the texts
     writer.py     the Whoosh index and bigram lists of a new generation

@@ -11,8 +11,9 @@ from whoosh import index as whoosh_index
 from whoosh.writing import NO_MERGE
 
 from indexer.backends.seam import SectionDoc
+from indexer.backends.whoosh.common import write_common
 from indexer.backends.whoosh.grams import GramWriter
-from indexer.backends.whoosh.schema import make_schema
+from indexer.backends.whoosh.schema import FIELD, make_schema
 
 SEGMENT_DOCS = 16000  # sections per commit while indexing (see `WhooshWriter.add`)
 WORDS = "words"       # the Whoosh index inside the backend's part of a generation
@@ -22,6 +23,10 @@ class WhooshWriter:
     """The backend's part of a new generation: a copy of the previous one's (incremental) or an
     empty one (full), then deletions, then additions. Section ids (`sid`) only grow.
 
+    Segments are written as separate files, not one compound file (`compound=False`, passed on
+    to the sub-writers of a multi-process writer): Whoosh reads a compound file's parts through
+    an in-memory copy, so a reader opening compound segments copied every posting into its heap.
+
     A commit every `segment_docs` sections: Whoosh sorts a writer's postings in memory up to
     `limitmb` and beyond that spills sorted runs to disk and merges them, in Python, at commit (a
     whole extra pass over every posting; 1k reports fit, 10k do not). Smaller commits keep every
@@ -30,7 +35,7 @@ class WhooshWriter:
     length from the stored one-byte lengths of the live sections.)"""
 
     def __init__(self, part: Path, previous: Path | None, procs: int = 1, limitmb: int = 256,
-                 segment_docs: int | None = None):
+                 segment_docs: int | None = None, common_postings: int | None = None):
         self.part = part
         part.mkdir(parents=True)
         self.words = str(part / WORDS)
@@ -42,6 +47,7 @@ class WhooshWriter:
         self.grams = GramWriter(part, previous)
         self.procs, self.limitmb = procs, limitmb
         self.segment_docs = segment_docs or SEGMENT_DOCS
+        self.common_postings = common_postings   # None: `common.COMMON_POSTINGS`
         self._ix = whoosh_index.open_dir(self.words)
         self._writer: Any = None
         self._in_segment = 0
@@ -51,7 +57,7 @@ class WhooshWriter:
         ids = list(report_ids)
         if not ids:
             return
-        with self._ix.writer() as writer:
+        with self._ix.writer(compound=False) as writer:
             for rid in ids:
                 writer.delete_by_term("report_id", rid)
 
@@ -60,8 +66,9 @@ class WhooshWriter:
         for doc in docs:
             if self._writer is None:
                 self._writer = (self._ix.writer(procs=self.procs, multisegment=True,
-                                                limitmb=self.limitmb)
-                                if self.procs > 1 else self._ix.writer(limitmb=self.limitmb))
+                                                limitmb=self.limitmb, compound=False)
+                                if self.procs > 1 else
+                                self._ix.writer(limitmb=self.limitmb, compound=False))
             self._writer.add_document(report_id=doc.report_id, section=doc.slug,
                                       ordinal=doc.ordinal, sid=self.grams.add(doc.text),
                                       words=doc.words)
@@ -82,9 +89,11 @@ class WhooshWriter:
             self._writer = None
 
     def finish(self) -> int:
-        """Commit, write the bigram lists; returns the number of live sections."""
+        """Commit, write the bigram lists and the common words' postings (`common.py`);
+        returns the number of live sections."""
         if self._writer is not None:
             self._commit()
         self.grams.close()
         with whoosh_index.open_dir(self.words).searcher() as searcher:
+            write_common(self.part, searcher, FIELD, self.common_postings)
             return searcher.doc_count()
