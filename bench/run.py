@@ -171,15 +171,23 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def build_only(corpus: Path, index_dir: Path) -> dict:
+    """A full build of the corpus: wall and CPU seconds, reports, sections, index size."""
+    shutil.rmtree(index_dir, ignore_errors=True)
+    t, cpu = time.perf_counter(), cpu_seconds()
+    summary = build_index([corpus], index_dir, full=True)
+    seconds, cpu = time.perf_counter() - t, cpu_seconds() - cpu
+    gen = next(p for p in index_dir.iterdir() if p.name.startswith("gen-"))
+    return {"seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
+            "reports_per_s": round(summary.reports / seconds, 1), "reports": summary.reports,
+            "sections": summary.sections, "index_bytes": dir_size(gen),
+            "load_average": round(os.getloadavg()[0], 1)}
+
+
 def bench_gongkai(corpus: Path, index_dir: Path, queries, build: bool = True) -> dict:
     out: dict = {}
     if build:
-        shutil.rmtree(index_dir, ignore_errors=True)
-        t, cpu = time.perf_counter(), cpu_seconds()
-        summary = build_index([corpus], index_dir, full=True)
-        seconds, cpu = time.perf_counter() - t, cpu_seconds() - cpu
-        out = {"seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
-               "reports": summary.reports, "sections": summary.sections}
+        out = build_only(corpus, index_dir)
     gen = next(p for p in index_dir.iterdir() if p.name.startswith("gen-"))
     index = open_index(index_dir)
 
@@ -240,6 +248,8 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=40, help="queries of each kind")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--build-only", action="store_true",
+                        help="make the corpus and the index, print their figures, time no query")
     parser.add_argument("--no-serve", action="store_true",
                         help="skip `gongkai serve`: first answer and memory after two rounds of queries")
     parser.add_argument("--serve-queries", type=int, default=1000,
@@ -259,6 +269,11 @@ def main() -> None:
             size = make_corpus(n, corpus)
         queries = sample_queries(corpus, random.Random(n), args.queries)
         result = {"reports": n, "corpus_mb": round(size / 1e6, 1), "cpus": os.cpu_count()}
+        if args.build_only:
+            result["gongkai"] = build_only(corpus, args.out / f"index-{n}")
+            print(json.dumps(result, indent=1))
+            (args.out / f"results-{n}-build.json").write_text(json.dumps(result, indent=1))
+            continue
         result["gongkai"] = bench_gongkai(corpus, args.out / f"index-{n}", queries,
                                           build=not args.queries_only)
         if not args.no_serve:
