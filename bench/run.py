@@ -96,7 +96,8 @@ def sample_queries(corpus: Path, rng: random.Random, k: int) -> dict[str, list]:
     # Words in every sampled report (公开, 信息 …): what a search engine finds hardest.
     everywhere = Counter(w for t in texts for w in set(query_words(t))
                          if len(w) >= 2 and all(is_han(c) for c in w))
-    common = [w for w, n in everywhere.most_common(20) if n == len(texts)][:8]
+    common = sorted((w for w, n in everywhere.items() if n == len(texts)),
+                    key=lambda w: (-counts[w], w))[:8]   # the most frequent; no hash order
     return {
         "one word": [(w, {}) for w in one],
         "two words": [(f"{a} {b}", {}) for a, b in zip(rng.sample(words, k), rng.sample(words, k))],
