@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from indexer.search.view import IndexView
-from indexer.text.sketch import similarity
+from indexer.text.sketch import SIZE, similarity
 
 SAME = 0.8
 
@@ -40,10 +40,12 @@ class Duplicates:
 
     def _group(self, view: IndexView, members: list[int]) -> None:
         sketches = [view.columns.sketch_of(i) for i in members]
+        c = view.columns
+        near = candidates(c.sketch[members], c.sketch_size[members])
         for i, rid in enumerate(members):
             if self.representative[rid] >= 0:
                 continue
-            for j in range(i + 1, len(members)):
+            for j in np.flatnonzero(near[i]).tolist():
                 other = members[j]
                 if self.representative[other] < 0 and similarity(sketches[i],
                                                                  sketches[j]) >= SAME:
@@ -70,6 +72,24 @@ class Duplicates:
         c = view.columns
         return [{"report_id": c.ids[other], "title": c.title[other], "source": c.source[other]}
                 for other in self.versions.get(report, [])]
+
+
+def candidates(rows: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """[i, j]: whether sketches i < j (the first `sizes[i]` values of row i) share enough
+    values to be near-duplicates (a similarity of SAME needs |a & b| >= SAME * min(SIZE,
+    |a | b|)); only these pairs are compared. The shared values of a group are counted at
+    once (a matrix product), not pair by pair."""
+    sizes = sizes.astype(np.int64)
+    valid = np.arange(rows.shape[1]) < sizes[:, None]
+    values, owners = rows[valid], np.nonzero(valid)[0]
+    codes, counts = np.unique(values, return_inverse=True, return_counts=True)[1:]
+    shared = counts[codes] > 1
+    kept, at = np.unique(codes[shared], return_inverse=True)
+    incidence = np.zeros((len(rows), len(kept)), dtype=np.float32)
+    incidence[owners[shared], at] = 1.0
+    common = np.rint(incidence @ incidence.T).astype(np.int64)
+    union = np.minimum(SIZE, sizes[:, None] + sizes[None, :] - common)
+    return np.triu(common >= SAME * union - 1e-6, k=1) & (common > 0)
 
 
 def duplicates_of(view: IndexView) -> Duplicates:
