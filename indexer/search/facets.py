@@ -99,9 +99,9 @@ def count(view: IndexView, reports: np.ndarray, passes: dict[str, np.ndarray],
         rows = every(reports, {k: p for k, p in passes.items() if k != name})
         codes = view.codes[name][rows]
         found = np.bincount(codes[codes >= 0], minlength=len(view.values[name]))
-        values = view.values[name]
-        counts[name] = Counter({values[i]: int(n) for i in np.flatnonzero(found).tolist()
-                                for n in (found[i],)})
+        values, present = view.values[name], np.flatnonzero(found)
+        counts[name] = Counter(dict(zip([values[i] for i in present.tolist()],
+                                        found[present].tolist())))
     out = {}
     for name in (n for n in FACETS if n in counts):
         if name == "year":
