@@ -16,7 +16,7 @@ sketches = st.lists(st.lists(st.integers(0, 60), min_size=1, max_size=SIZE, uniq
 
 
 @given(sketches)
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=600, deadline=None)
 def test_every_near_duplicate_pair_is_a_candidate(group):
     rows = np.zeros((len(group), SIZE), dtype=np.uint32)
     for i, values in enumerate(group):

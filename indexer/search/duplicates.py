@@ -18,6 +18,7 @@ from indexer.search.view import IndexView
 from indexer.text.sketch import SIZE, similarity
 
 SAME = 0.8
+HEAD = 8   # first values of each sketch compared for every pair of a group
 
 
 class Duplicates:
@@ -75,21 +76,48 @@ class Duplicates:
 
 
 def candidates(rows: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """[i, j]: whether sketches i < j (the first `sizes[i]` values of row i) share enough
-    values to be near-duplicates (a similarity of SAME needs |a & b| >= SAME * min(SIZE,
-    |a | b|)); only these pairs are compared. The shared values of a group are counted at
-    once (a matrix product), not pair by pair."""
+    """[i, j]: whether sketches i < j (the first `sizes[i]` values of row i) may be
+    near-duplicates; only these pairs are compared. A similarity of SAME leaves at most 6 of
+    the SIZE smallest values of the union outside the intersection, so two of the first HEAD = 8
+    of the union — hence of each sketch's first 8 — are shared (one, when both are shorter
+    than 8); and |a & b| >= SAME * min(SIZE, |a | b|). The first test runs for a whole
+    (agency, year) group at once (a matrix product), the second on the pairs passing it."""
     sizes = sizes.astype(np.int64)
+    first = _shared(rows[:, :HEAD], np.minimum(sizes, HEAD))
+    short = sizes < HEAD
+    near = (first >= 2) | (first >= 1) & short[:, None] & short[None, :]
+    left, right = np.nonzero(np.triu(near, k=1))
+    out = np.zeros((len(rows), len(rows)), dtype=bool)
+    for at in range(0, len(left), 4096):
+        i, j = left[at:at + 4096], right[at:at + 4096]
+        valid = np.arange(rows.shape[1])[None, :] < sizes[:, None]
+        both = (rows[i][:, :, None] == rows[j][:, None, :]) & valid[i][:, :, None] \
+            & valid[j][:, None, :]
+        common = both.sum(axis=(1, 2))
+        union = np.minimum(SIZE, sizes[i] + sizes[j] - common)
+        keep = common >= SAME * union - 1e-6
+        out[i[keep], j[keep]] = True
+    return out
+
+
+def _shared(rows: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """[i, j], i < j: how many values sketches i and j (their first `sizes` values) share
+    (below the diagonal: 0). Counted from the pairs of owners of each shared value."""
+    m = len(rows)
     valid = np.arange(rows.shape[1]) < sizes[:, None]
     values, owners = rows[valid], np.nonzero(valid)[0]
-    codes, counts = np.unique(values, return_inverse=True, return_counts=True)[1:]
-    shared = counts[codes] > 1
-    kept, at = np.unique(codes[shared], return_inverse=True)
-    incidence = np.zeros((len(rows), len(kept)), dtype=np.float32)
-    incidence[owners[shared], at] = 1.0
-    common = np.rint(incidence @ incidence.T).astype(np.int64)
-    union = np.minimum(SIZE, sizes[:, None] + sizes[None, :] - common)
-    return np.triu(common >= SAME * union - 1e-6, k=1) & (common > 0)
+    order = np.lexsort((owners, values))
+    values, owners = values[order], owners[order]
+    # Each owner is paired with the later owners of the same value: `later` of them.
+    ends = np.searchsorted(values, values, side="right")
+    later = ends - np.arange(len(values)) - 1
+    total = int(later.sum())
+    left = np.repeat(owners, later)
+    starts = np.cumsum(later) - later
+    right = np.arange(total) - np.repeat(starts, later) + np.repeat(np.arange(len(values)) + 1,
+                                                                    later)
+    counts = np.bincount(left * m + owners[right], minlength=m * m)
+    return counts.reshape(m, m)
 
 
 def duplicates_of(view: IndexView) -> Duplicates:
