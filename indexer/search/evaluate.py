@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.backends import HEAD_SLUG
+import numpy as np
+
 from indexer.errors import GongkaiError
+from indexer.model.columns import NO_FIGURE
 from indexer.model.vocabulary import FACET_LABELS
 from indexer.search import query as q
 from indexer.search.view import IndexView
@@ -29,47 +31,50 @@ def words_of(node: q.Text) -> list[str]:
     return query_words(node.text) or [node.text]
 
 
-def match(view: IndexView, node: Any) -> set[int]:
-    """The sections a query tree matches."""
+def match(view: IndexView, node: Any) -> np.ndarray:
+    """The sections a query tree matches (a mask over the section numbers)."""
     if isinstance(node, q.Text):
         return _text(view, node)
     if isinstance(node, q.Not):
-        return exclude(view, set(view.live), node.item)
+        return exclude(view, view.live, node.item)
     if isinstance(node, q.And):
         return _and(view, node)
     if isinstance(node, q.Or):
-        result: set[int] = set()
+        result = np.zeros(view.n, dtype=bool)
         for item in node.items:
             result |= match(view, item)
         return result
     return _field(view, node)
 
 
-def _text(view: IndexView, node: q.Text) -> set[int]:
-    result: set[int] | None = None
+def _text(view: IndexView, node: q.Text) -> np.ndarray:
+    result: np.ndarray | None = None
     for word in words_of(node):
         docs = view.exact(word)
         result = docs if result is None else result & docs
-        if not result:
+        if not result.any():
             break
-    if node.quoted and result:   # a quoted phrase is verbatim text of the report itself
-        result -= view.section_docs.get(HEAD_SLUG, set())
-    return result or set()
+    if result is None:
+        return np.zeros(view.n, dtype=bool)
+    if node.quoted:   # a quoted phrase is verbatim text of the report itself
+        result &= ~view.head
+    return result
 
 
-def _and(view: IndexView, node: q.And) -> set[int]:
+def _and(view: IndexView, node: q.And) -> np.ndarray:
     """Field conditions narrow sections; words and groups must each occur somewhere in the
     report (not necessarily in one section); `-x` drops reports that contain x."""
-    scope = set(view.live)
+    scope = view.live
     for item in node.items:
         if isinstance(item, q.Field):
-            scope &= match(view, item)
+            scope = scope & match(view, item)
     positives = [match(view, i) & scope for i in node.items
                  if not isinstance(i, (q.Field, q.Not))]
     if positives:
-        of_report = view.doc_report.__getitem__
-        reports = set.intersection(*(set(map(of_report, docs)) for docs in positives))
-        result = set().union(*positives) & view.docs_of_reports(reports)
+        reports = view.reports_of(positives[0])
+        for docs in positives[1:]:
+            reports &= view.reports_of(docs)
+        result = np.logical_or.reduce(positives) & view.docs_of_reports(reports)
     else:
         result = scope
     for item in node.items:
@@ -78,25 +83,32 @@ def _and(view: IndexView, node: q.And) -> set[int]:
     return result
 
 
-def _field(view: IndexView, node: q.Field) -> set[int]:
+def _field(view: IndexView, node: q.Field) -> np.ndarray:
     if node.name == "section":
-        return view.docs_of_sections(node.values)
+        return view.slug_mask(node.values)
     if node.name in view.figures:
-        low = -(1 << 62) if node.low is None else node.low
-        high = 1 << 62 if node.high is None else node.high
-        return view.docs_of_reports(rid for rid, figs in view.figures_of.items()
-                                    if low <= figs.get(node.name, low - 1) <= high)
-    values = view.value_of[node.name]
+        column = view.columns.figures.get(node.name)
+        if column is None:
+            return np.zeros(view.n, dtype=bool)
+        low = _int64(-(1 << 62) if node.low is None else node.low)
+        high = _int64(1 << 62 if node.high is None else node.high)
+        passes = (column != NO_FIGURE) & (column >= low) & (column <= high)
+        return view.docs_of_reports(passes)
     wanted = {int(y) for y in node.values} if node.name == "year" else set(resolve(view, node))
-    return view.docs_of_reports(rid for rid, v in values.items() if v in wanted)
+    return view.docs_of_reports(view.reports_with(node.name, wanted))
 
 
-def exclude(view: IndexView, docs: set[int], item: Any) -> set[int]:
+def _int64(value: int) -> int:
+    """A bound of a figure range within what the figure columns hold."""
+    return max(int(NO_FIGURE) + 1, min(value, (1 << 63) - 1))
+
+
+def exclude(view: IndexView, docs: np.ndarray, item: Any) -> np.ndarray:
     """`docs` without what `-item` excludes: sections for `-section:x`, else whole reports."""
     excluded = match(view, item)
     if isinstance(item, q.Field) and item.name == "section":
-        return docs - excluded
-    return docs - view.docs_of_reports(set(map(view.doc_report.__getitem__, excluded)))
+        return docs & ~excluded
+    return docs & ~view.docs_of_reports(view.reports_of(excluded))
 
 
 def resolve(view: IndexView, node: q.Field) -> list[str]:

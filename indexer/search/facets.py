@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import numpy as np
+
+from indexer.backends import HEAD_SLUG
 from indexer.errors import GongkaiError
 from indexer.model.vocabulary import FACET_LABELS, FACETS, REPORT_FACETS, SECTION_SLUGS
 from indexer.search.query import year_values
@@ -61,39 +64,44 @@ def _agencies(view: IndexView, values: Any, strict: bool) -> set[str]:
     return out
 
 
-def passing(view: IndexView, reports: set[str], filters: Filters) -> dict[str, set[str]]:
-    """For each report filter (not `section`): the reports of `reports` that pass it."""
-    return {name: reports & set().union(*(view.reports_with[name].get(v, ()) for v in allowed))
+def passing(view: IndexView, reports: np.ndarray, filters: Filters) -> dict[str, np.ndarray]:
+    """For each report filter (not `section`): the reports of `reports` (a mask) that pass it."""
+    return {name: reports & view.reports_with(name, allowed)
             for name, allowed in filters.items() if name != "section"}
 
 
-def section_counts(view: IndexView, keys: set[int], matching: set[str],
-                   passes: dict[str, set[str]]) -> Counter:
-    """Section facet: per slug, the matching reports (passing the report filters) whose section
-    of that slug matches. `keys`: the matching (report, slug) pairs as view keys."""
-    base = view.key_base
-    if passes:
-        every = matching.intersection(*passes.values())
-        number = view.report_number
-        if len(every) * base < len(keys):
-            keys = keys & {number[rid] * base + i for rid in every for i in range(base)}
-        else:
-            allowed = set(map(number.__getitem__, every))
-            keys = {k for k in keys if k // base in allowed}
-    counts = Counter(map(base.__rmod__, keys))
-    return Counter({view.slugs[i]: n for i, n in counts.items()})
+def every(reports: np.ndarray, passes: dict[str, np.ndarray]) -> np.ndarray:
+    """The reports of `reports` passing every filter."""
+    out = reports
+    for passed in passes.values():
+        out = out & passed
+    return out
 
 
-def count(view: IndexView, reports: set[str], passes: dict[str, set[str]],
+def section_counts(view: IndexView, docs: np.ndarray, allowed: np.ndarray) -> Counter:
+    """Section facet: per slug, the `allowed` reports (matching, passing the report filters)
+    whose section of that slug is in `docs`."""
+    pairs = np.zeros(len(view.pair_slug), dtype=bool)
+    pairs[view.doc_pair[docs]] = True
+    pairs &= allowed[view.pair_report]
+    counts = np.bincount(view.pair_slug[pairs], minlength=len(view.slugs))
+    return Counter({view.slugs[i]: int(n) for i, n in enumerate(counts.tolist()) if n})
+
+
+def count(view: IndexView, reports: np.ndarray, passes: dict[str, np.ndarray],
           sections: Counter | None = None) -> dict[str, list[dict[str, Any]]]:
-    """Counts of `reports` per facet value; a facet ignores its own filter. `passes`: per report
-    filter, the reports of `reports` that pass it; `sections`: the section facet's counts (None:
-    the report facets only). Years newest first, other values by count then value."""
+    """Counts of `reports` (a mask) per facet value; a facet ignores its own filter. `passes`:
+    per report filter, the reports of `reports` that pass it; `sections`: the section facet's
+    counts (None: the report facets only). Years newest first, other values by count then
+    value."""
     counts: dict[str, Counter] = {} if sections is None else {"section": sections}
     for name in REPORT_FACETS:
-        rows = reports.intersection(*(p for k, p in passes.items() if k != name))
-        counts[name] = Counter(map(view.value_of[name].__getitem__, rows))
-        counts[name].pop(None, None)
+        rows = every(reports, {k: p for k, p in passes.items() if k != name})
+        codes = view.codes[name][rows]
+        found = np.bincount(codes[codes >= 0], minlength=len(view.values[name]))
+        values, present = view.values[name], np.flatnonzero(found)
+        counts[name] = Counter(dict(zip([values[i] for i in present.tolist()],
+                                        found[present].tolist())))
     out = {}
     for name in (n for n in FACETS if n in counts):
         if name == "year":
@@ -105,6 +113,8 @@ def count(view: IndexView, reports: set[str], passes: dict[str, set[str]],
 
 
 def overall_sections(view: IndexView) -> Counter:
-    """The section facet over the whole index: reports with a section of each slug."""
-    return Counter(slug for r in view.summaries.values()
-                   for slug in ({s["slug"] for s in r.get("sections", [])} or {"preamble"}))
+    """The section facet over the whole index: reports with a section of each slug (the
+    indexed sections: a report without sections has one, `preamble`)."""
+    sections = section_counts(view, view.live, np.ones(len(view.columns), dtype=bool))
+    sections.pop(HEAD_SLUG, None)
+    return sections

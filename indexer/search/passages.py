@@ -61,7 +61,7 @@ def passages_of(view: IndexView, rid: str, ranked: list[int],
         if rank >= SECTIONS_PER_REPORT and (len(covered) == len(terms)
                                             or full >= PASSAGES_PER_REPORT):
             break
-        ordinal = view.doc_ordinal[docnum]
+        ordinal = int(view.doc_ordinal[docnum])
         if sections:
             section, anchor = sections[ordinal], anchors[ordinal]
             start, end, slug, heading = section.start, section.end, section.slug, section.heading

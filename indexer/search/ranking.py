@@ -9,9 +9,7 @@ meeting more of what the query names come first, each group ranked as above."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from heapq import nlargest, nsmallest
-from operator import itemgetter
+import numpy as np
 
 from indexer.backends import HEAD_SLUG
 from indexer.search.view import IndexView
@@ -24,29 +22,36 @@ VERBATIM_WEIGHT = 2.0   # a head document holding a typed run of several words a
 SECTION_WEIGHTS: dict[str, float] = {HEAD_SLUG: HEAD_WEIGHT, "preamble": 0.9, "appendix": 0.9}
 
 
-def weighted(view: IndexView, scores: dict[int, float] | None,
-             verbatim: set[int] = frozenset()) -> dict[int, float] | None:
-    """Section scores times their section's weight (a new dict, in the same order); head
-    documents holding a query's run of words verbatim (`verbatim`: a title typed whole) also
-    times VERBATIM_WEIGHT."""
-    if not scores:
+Scored = tuple[np.ndarray, np.ndarray]   # section numbers (ascending), their scores
+
+
+def weighted(view: IndexView, scores: Scored | None,
+             verbatim: np.ndarray | None = None) -> Scored | None:
+    """Section scores times their section's weight (new arrays); head documents holding a
+    query's run of words verbatim (`verbatim`, a mask: a title typed whole) also times
+    VERBATIM_WEIGHT."""
+    if scores is None or not len(scores[0]):
         return scores
-    out = dict(scores)
+    numbers, values = scores
+    weights = np.ones(len(view.slugs))
     for slug, weight in SECTION_WEIGHTS.items():
-        for d in out.keys() & view.section_docs.get(slug, set()):
-            out[d] *= weight
-    for d in out.keys() & verbatim & view.section_docs.get(HEAD_SLUG, set()):
-        out[d] *= VERBATIM_WEIGHT
-    return out
+        if slug in view.slug_code:
+            weights[view.slug_code[slug]] = weight
+    values = values * weights[view.doc_slug[numbers]]
+    if verbatim is not None:
+        values[verbatim[numbers] & view.head[numbers]] *= VERBATIM_WEIGHT
+    return numbers, values
 
 
-def by_tiers(view: IndexView, scores: dict[int, float], tiers: list[set[str]], docs: set[int],
-             slugs: set[str] | None, start: int, count: int) -> list[str]:
-    """One page of report ids: the groups of `tiers` one after the other, each by relevance."""
-    page: list[str] = []
+def by_tiers(view: IndexView, scores: Scored, tiers: list[np.ndarray], docs: np.ndarray,
+             slugs: set[str] | None, start: int, count: int) -> list[int]:
+    """One page of reports: the groups of `tiers` (masks) one after the other, each by
+    relevance."""
+    page: list[int] = []
     for tier in tiers:
-        if start >= len(tier):
-            start -= len(tier)
+        size = int(tier.sum())
+        if start >= size:
+            start -= size
             continue
         want = count - len(page)
         page.extend(by_relevance(view, scores, tier, docs, tier, slugs, start, want))
@@ -56,98 +61,78 @@ def by_tiers(view: IndexView, scores: dict[int, float], tiers: list[set[str]], d
     return page[:count]
 
 
-def by_year(view: IndexView, hits: set[str], start: int, count: int,
-            oldest: bool = False) -> list[str]:
-    """One page of report ids, newest first (`oldest`: oldest first; no year last either way)."""
-    rank = oldest_rank(view) if oldest else view.year_rank
-    return nsmallest(start + count, hits, key=rank.__getitem__)[start:]
+def by_year(view: IndexView, hits: np.ndarray, start: int, count: int,
+            oldest: bool = False) -> list[int]:
+    """One page of reports, newest first (`oldest`: oldest first; no year last either way)."""
+    rank = view.oldest_rank if oldest else view.year_rank
+    return _smallest(np.flatnonzero(hits), rank, start + count)[start:]
 
 
-def oldest_rank(view: IndexView) -> dict[str, int]:
-    """Each report's position oldest first, then by source; reports without a year last
-    (computed once per view, kept on it)."""
-    rank = view.__dict__.get("_oldest_rank")
-    if rank is None:
-        years, summaries = view.value_of["year"], view.summaries
-        order = sorted(summaries, key=lambda rid: (years[rid] is None, years[rid] or 0,
-                                                   summaries[rid].get("source", "")))
-        rank = view.__dict__.setdefault("_oldest_rank", {rid: i for i, rid in enumerate(order)})
-    return rank
+def _smallest(items: np.ndarray, rank: np.ndarray, k: int) -> list[int]:
+    """The `k` items of lowest rank, in rank order."""
+    if k < len(items):
+        items = items[np.argpartition(rank[items], k - 1)[:k]]
+    return items[np.argsort(rank[items], kind="stable")].tolist()
 
 
-def by_relevance(view: IndexView, scores: dict[int, float], hits: set[str], docs: set[int],
-                 reports: set[str] | None, slugs: set[str] | None, start: int,
-                 count: int) -> list[str]:
-    """One page of report ids by relevance; reports no scoring term reaches come last.
-
-    `reports`: the reports the filters allow (None: every report with a match in `docs`)."""
-    ranked = [rid for rid, _score in top_reports(view, scores, start + count, docs, reports,
-                                                  slugs)]
+def by_relevance(view: IndexView, scores: Scored, hits: np.ndarray, docs: np.ndarray,
+                 reports: np.ndarray | None, slugs: set[str] | None, start: int,
+                 count: int) -> list[int]:
+    """One page of reports by relevance; reports no scoring term reaches come last, newest
+    first. `reports`: the reports the filters allow (None: every report with a match in
+    `docs`)."""
+    ranked = [r for r, _score in top_reports(view, scores, start + count, docs, reports, slugs)]
     if len(ranked) < start + count:
-        seen = set(ranked)
-        rest = nsmallest(start + count - len(ranked) + len(seen & hits), hits,
-                         key=view.year_rank.__getitem__)
-        ranked.extend([rid for rid in rest if rid not in seen][:start + count - len(ranked)])
+        rest = hits.copy()
+        rest[ranked] = False
+        ranked.extend(_smallest(np.flatnonzero(rest), view.year_rank,
+                                start + count - len(ranked)))
     return ranked[start:start + count]
 
 
-def top_reports(view: IndexView, scores: dict[int, float] | None, limit: int, docs: set[int],
-                reports: set[str] | None = None,
-                slugs: set[str] | None = None) -> list[tuple[str, float]]:
-    """(report_id, best section score) of the `limit` best-scoring reports, best first, over the
-    sections in `docs` of the `reports` (None: any) with a slug in `slugs` (None: any).
+def top_reports(view: IndexView, scores: Scored | None, limit: int, docs: np.ndarray,
+                reports: np.ndarray | None = None,
+                slugs: set[str] | None = None) -> list[tuple[int, float]]:
+    """(report, best section score) of the `limit` best-scoring reports, best first, over the
+    sections in `docs` of the `reports` (a mask; None: any) with a slug in `slugs` (None: any).
 
-    Among equal scores the section with the lower `stable_rank` comes first (source path, report
-    id, ordinal: not the section number, which depends on how the index was written), so pages
+    Among equal scores the section with the lower `stable_rank` comes first (year order, source
+    path, ordinal: not the section number, which depends on how the index was written), so pages
     of one query never overlap and two builds of the same files give the same order."""
-    if not scores or not docs or limit <= 0 or reports is not None and not reports:
+    if scores is None or limit <= 0:
         return []
-    doc_report, doc_section = view.doc_report, view.doc_section
-    # Candidates: the smallest of the scored sections, the matching ones, those of the allowed
-    # reports; the conditions are checked only on the best of them.
-    n_reports = float("inf") if reports is None else 8 * len(reports)
-    if len(scores) <= min(len(docs), n_reports):
-        items: Iterable[tuple[int, float]] = scores.items()
-    elif len(docs) <= n_reports:
-        items = [(d, scores[d]) for d in sorted(docs) if d in scores]
-    else:
-        items = [(d, scores[d]) for d in sorted(view.docs_of_reports(reports)) if d in scores]
+    numbers, values = scores
+    keep = docs[numbers]
+    if reports is not None:
+        keep &= reports[view.doc_report[numbers]]
+    if slugs is not None:
+        keep &= view.slug_mask(slugs)[numbers]
+    numbers, values = numbers[keep], values[keep]
     want = limit * 4
-    rank = stable_rank(view)
     while True:
-        top = nlargest(want + 1, items, key=itemgetter(1))
-        full = len(top) > want   # more sections than taken
-        if full and top[want][1] == top[want - 1][1]:   # a tie across the cut: take all of it
-            top = [(d, score) for d, score in items if score >= top[want][1]]
-        elif full:
-            del top[want:]
-        top.sort(key=lambda item: (-item[1], rank.get(item[0], -1)))
-        best: dict[str, float] = {}
-        for d, score in top:
-            if d in docs and (reports is None or doc_report[d] in reports) and (
-                    slugs is None or doc_section[d] in slugs):
-                best.setdefault(doc_report[d], score)
-                if len(best) == limit:
-                    return list(best.items())
-        if not full:
-            return list(best.items())
+        if want < len(values):   # the best `want`, and every section tied with the last
+            cut = values[np.argpartition(-values, want - 1)[want - 1]]
+            top = np.flatnonzero(values >= cut)
+        else:
+            top = np.arange(len(values))
+        order = top[np.lexsort((view.stable_rank[numbers[top]], -values[top]))]
+        owners = view.doc_report[numbers[order]]
+        _unique, first = np.unique(owners, return_index=True)
+        first.sort()
+        if len(first) >= limit or len(top) == len(values):
+            first = first[:limit]
+            return list(zip(owners[first].tolist(), values[order[first]].tolist()))
         want = max(want * 4, len(top) + 1)
 
 
-def stable_rank(view: IndexView) -> dict[int, int]:
-    """Each section's position in (newest year, report source, report id, ordinal) order: the
-    tie-break of equal scores (computed once per view, kept on it)."""
-    rank = view.__dict__.get("_stable_rank")
-    if rank is None:
-        year_rank, doc_report, ordinal = view.year_rank, view.doc_report, view.doc_ordinal
-        order = sorted(doc_report, key=lambda d: (year_rank[doc_report[d]], doc_report[d],
-                                                  ordinal[d]))
-        rank = view.__dict__.setdefault("_stable_rank", {d: i for i, d in enumerate(order)})
-    return rank
-
-
-def scores_of(scores: dict[int, float] | None, docs: Iterable[int]) -> dict[int, float]:
-    """Scores of some sections (those no scoring word reaches are left out)."""
-    if not scores:
-        return {}
-    return {d: scores[d] for d in docs if d in scores}
+def scores_of(scores: Scored | None, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Scores of some sections (section numbers, ascending): their scores (0.0 where no scoring
+    word reaches) and which of them have one."""
+    out, found = np.zeros(len(docs)), np.zeros(len(docs), dtype=bool)
+    if scores is None or not len(docs) or not len(scores[0]):
+        return out, found
+    numbers, values = scores
+    at = np.minimum(np.searchsorted(numbers, docs), len(numbers) - 1)
+    found = numbers[at] == docs
+    out[found] = values[at[found]]
+    return out, found

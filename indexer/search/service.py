@@ -15,6 +15,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from indexer.backends import HEAD_SLUG, Backend, open_backend
 from indexer.errors import GongkaiError, NotFound
 from indexer.model.agencies import Agency
@@ -61,11 +63,11 @@ class Index:
         docs = duplicates_of(view).collapse(view, view.live if tree is None else match(view, tree))
         terms = highlight_terms(tree)
         scores = view.word_scores(score_words(tree)) if terms else None
-        scores = ranking.weighted(view, scores, _verbatim(view, tree) if scores else set())
-        in_section, keys, matching = _reports_of(view, docs, filters.get("section"))
+        scores = ranking.weighted(view, scores, _verbatim(view, tree) if scores else None)
+        in_section, matching = _reports_of(view, docs, filters.get("section"))
         passes = facets.passing(view, in_section, filters)
-        hits = in_section.intersection(*passes.values())
-        sections = facets.section_counts(view, keys, matching, passes)
+        hits = facets.every(in_section, passes)
+        sections = facets.section_counts(view, docs, facets.every(matching, passes))
         sections.pop(HEAD_SLUG, None)   # the head document is not a section of the report
         counts = facets.count(view, in_section, passes, sections)
         intent = understand.understand(view, text) if tree is not None else understand.Intent()
@@ -73,33 +75,35 @@ class Index:
         found = self._hits(view, page, docs, filters.get("section"), scores,
                            terms if request.passages else [])
         missing = view.index.missing()
-        return {"query": request.q, "total": len(hits), "page": request.page,
+        total = int(hits.sum())
+        return {"query": request.q, "total": total, "page": request.page,
                 "per_page": request.per_page, "hits": found, "facets": counts, "terms": terms,
                 "partial": bool(missing), "missing": missing,
                 "understood": intent.to_dict(),
                 "chips": understand.chips(view, intent, hits, filters),
                 "suggestions": suggest.suggestions(
-                    view, request.q, len(hits), lambda other: _count(view, other, filters))}
+                    view, request.q, total, lambda other: _count(view, other, filters))}
 
-    def _hits(self, view: IndexView, page: list[str], docs: set[int] | frozenset[int],
-              section_filter: set[str] | None, scores: dict[int, float] | None,
+    def _hits(self, view: IndexView, page: list[int], docs: np.ndarray,
+              section_filter: set[str] | None, scores: ranking.Scored | None,
               terms: list[str]) -> list[dict[str, Any]]:
         hits = []
-        for rid in page:
-            mine = [d for d in view.report_docs[rid]
-                    if d in docs and (section_filter is None or view.doc_section[d] in section_filter)]
-            mine_scores = ranking.scores_of(scores, mine)
-            best = max(mine_scores.values(), default=0.0)
-            mine = [d for d in mine if view.doc_section[d] != HEAD_SLUG]   # no passages there
-            ranked = sorted(mine, key=lambda d: (-mine_scores.get(d, 0.0), view.doc_ordinal[d]))
-            summary = view.summaries[rid]
-            region = summary["region"]
+        c, allowed = view.columns, view.live if section_filter is None else view.slug_mask(
+            section_filter)
+        for report in page:
+            mine = view.sections_of(report)
+            mine = mine[docs[mine] & allowed[mine]]
+            mine_scores, scored = ranking.scores_of(scores, mine)
+            best = float(mine_scores[scored].max()) if scored.any() else 0.0
+            body = ~view.head[mine]   # no passages in the head document
+            mine, mine_scores = mine[body], mine_scores[body]
+            ranked = mine[np.lexsort((view.doc_ordinal[mine], -mine_scores))].tolist()
+            rid = c.ids[report]
             hits.append({
-                "report_id": rid, "source": summary["source"], "title": summary.get("title"),
-                "agency": summary.get("agency"), "year": summary.get("year"),
-                "region": {"province": region.get("province"), "city": region.get("city"),
-                           "county": region.get("county")},
-                "score": round(best, 3), "versions": duplicates_of(view).versions_of(view, rid),
+                "report_id": rid, "source": c.source[report], "title": c.title[report],
+                "agency": c.agency[report], "year": int(c.year[report]) or None,
+                "region": c.region(report), "score": round(best, 3),
+                "versions": duplicates_of(view).versions_of(view, report),
                 "passages": passages_of(view, rid, ranked, terms) if terms else []})
         return hits
 
@@ -117,11 +121,11 @@ class Index:
 
     def size(self) -> int:
         """How many reports the index holds."""
-        return len(self._view_of().summaries)
+        return len(self._view_of().columns)
 
     def reports(self) -> list[Report]:
-        """Every indexed report's record without its text, by source."""
-        return list(self._view_of().listing.values())
+        """Every indexed report's record without its text, by source (reads every summary)."""
+        return self.select({})[0]
 
     def agencies(self) -> dict[str, Agency]:
         """Every agency of the index by display name: the names it appeared under, its reports."""
@@ -141,44 +145,49 @@ class Index:
 
     def agency_of(self, report_id: str) -> str | None:
         """The display name of a report's agency (None: the report names none)."""
-        return self._view_of().agency_of.get(report_id)
+        view = self._view_of()
+        number = view.number_of.get(report_id)
+        return None if number is None else view.agency_values[number]
 
     def select(self, filters: dict[str, Any]) -> tuple[list[Report], dict[str, list]]:
-        """The reports passing report filters (records without text, by source), and the report
-        facets' counts (a facet ignores its own filter); a value no report has matches nothing."""
+        """The reports passing report filters (records without text, by source: each one's
+        summary read here), and the report facets' counts (a facet ignores its own filter); a
+        value no report has matches nothing."""
         view = self._view_of()
         wanted = facets.read_filters(view, filters, strict=False)
-        everything = set(view.summaries)
+        everything = np.ones(len(view.columns), dtype=bool)
         passes = facets.passing(view, everything, wanted)
-        chosen = everything.intersection(*passes.values())
-        rows = [r for rid, r in view.listing.items() if rid in chosen]
+        chosen = view.by_source(facets.every(everything, passes))
+        rows = [_listed(view.summaries[rid]) for rid in view.report_ids(chosen)]
         return rows, facets.count(view, everything, passes)
 
     def facets(self) -> dict[str, list[dict[str, Any]]]:
         """Facet counts over the whole index."""
         view = self._view_of()
-        return facets.count(view, set(view.summaries), {}, facets.overall_sections(view))
+        everything = np.ones(len(view.columns), dtype=bool)
+        return facets.count(view, everything, {}, facets.overall_sections(view))
 
 
-def _reports_of(view: IndexView, docs: set[int] | frozenset[int],
-                section_filter: set[str] | None) -> tuple[set[str], set[int], set[str]]:
-    """The reports with a matching section (of the filtered slugs), the matching (report, slug)
-    keys, and the reports with any matching section."""
-    # Work per report, with set operations and `map` over precomputed lookups (C speed),
-    # not section by section in Python: a common word matches ~60,000 sections at 10k.
-    base, report_ids = view.key_base, view.report_ids
-    keys = set(map(view.doc_key.__getitem__, docs))   # matching (report, slug) pairs
-    matching = set(map(report_ids.__getitem__, set(map(base.__rfloordiv__, keys))))
+def _listed(summary: dict[str, Any]) -> Report:
+    """A report's record without its text, from its summary (without what indexing adds that
+    is not a record field: the sketch)."""
+    return Report.from_dict({**{k: v for k, v in summary.items() if k != "sketch"}, "text": ""})
+
+
+def _reports_of(view: IndexView, docs: np.ndarray,
+                section_filter: set[str] | None) -> tuple[np.ndarray, np.ndarray]:
+    """The reports (masks) with a matching section of the filtered slugs, and with any
+    matching section."""
+    matching = view.reports_of(docs)
     if section_filter is None:
-        return matching, keys, matching
-    wanted = {i for i, slug in enumerate(view.slugs) if slug in section_filter}
-    return {report_ids[k // base] for k in keys if k % base in wanted}, keys, matching
+        return matching, matching
+    return view.reports_of(docs & view.slug_mask(section_filter)), matching
 
 
-def _rank(view: IndexView, request: SearchRequest, scores: dict[int, float] | None,
-          hits: set[str], in_section: set[str], docs: set[int] | frozenset[int],
-          filters: dict[str, set], intent: understand.Intent) -> list[str]:
-    """One page of report ids: by year, or by what the query names and then by relevance."""
+def _rank(view: IndexView, request: SearchRequest, scores: ranking.Scored | None,
+          hits: np.ndarray, in_section: np.ndarray, docs: np.ndarray,
+          filters: dict[str, set], intent: understand.Intent) -> list[int]:
+    """One page of reports: by year, or by what the query names and then by relevance."""
     if request.sort != "relevance" or scores is None:
         return ranking.by_year(view, hits, request.start, request.per_page,
                                oldest=request.sort == "oldest")
@@ -187,15 +196,15 @@ def _rank(view: IndexView, request: SearchRequest, scores: dict[int, float] | No
         return ranking.by_tiers(view, scores, tiers, docs, filters.get("section"),
                                 request.start, request.per_page)
     # Report filters matter to the ranking only when they drop a matching report.
-    allowed = hits if len(hits) < len(in_section) else None
+    allowed = hits if hits.sum() < in_section.sum() else None
     return ranking.by_relevance(view, scores, hits, docs, allowed, filters.get("section"),
                                 request.start, request.per_page)
 
 
-def _verbatim(view: IndexView, tree: Any) -> set[int]:
+def _verbatim(view: IndexView, tree: Any) -> np.ndarray:
     """Sections holding a typed run of several words as it is (莆田市2008年度政府信息公开工作
     年度报告, a title typed whole), for the head documents' bonus."""
-    out: set[int] = set()
+    out = np.zeros(view.n, dtype=bool)
     for text in q.positive_texts(tree):
         if not text.quoted and len(query_words(text.text)) > 1:
             out |= view.exact(text.text)
@@ -210,7 +219,7 @@ def _count(view: IndexView, query: str, filters: dict[str, set]) -> int:
     except GongkaiError:
         return 0
     in_section = _reports_of(view, docs, filters.get("section"))[0]
-    return len(in_section.intersection(*facets.passing(view, in_section, filters).values()))
+    return int(facets.every(in_section, facets.passing(view, in_section, filters)).sum())
 
 
 def original_file(summary: dict[str, Any], report_id: str) -> tuple[Path, str]:

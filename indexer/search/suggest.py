@@ -53,7 +53,7 @@ def _without_rarest(view: IndexView, query: str) -> list[tuple[str, str]]:
     words = plain_words(query)
     if len(words) < 2:
         return []
-    rarest = min(words, key=lambda w: (len(view.exact(w)), w))
+    rarest = min(words, key=lambda w: (len(view.index.exact(w)), w))
     rest = _replace(query, rarest, "")
     return [(rest, f"去掉“{rarest}”")] if rest else []
 

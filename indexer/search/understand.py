@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from indexer.model.vocabulary import FIGURE_LABELS
 from indexer.search.view import IndexView
 from indexer.text.normalize import fold
@@ -124,7 +126,7 @@ def understand(view: IndexView, query: str) -> Intent:
         return intent
     words = plain_words(query)   # not fields (year:2016), not excluded words (-三明市)
     plain = " ".join(words)
-    known_years = view.reports_with["year"]
+    known_years = view.code_of["year"]
     intent.years = {int(y) for y in _YEAR.findall(plain) if int(y) in known_years}
     _regions(view, words, intent)
     intent.agencies = _agencies(view, plain, words)
@@ -146,28 +148,27 @@ def _figures(words: list[str]) -> set[str]:
     return found
 
 
-def tiers(view: IndexView, intent: Intent, hits: set[str]) -> list[set[str]]:
-    """The hits grouped by how many of the named things they have, most first (one group, all
-    hits, when the query names nothing)."""
+def tiers(view: IndexView, intent: Intent, hits: np.ndarray) -> list[np.ndarray]:
+    """The hits (a report mask) grouped by how many of the named things they have, most first
+    (one group, all hits, when the query names nothing)."""
     named = intent.named()
     if not named and not intent.figures:
         return [hits]
-    met: dict[str, int] = dict.fromkeys(hits, 0)
+    met = np.zeros(len(hits), dtype=np.int32)
     for name, values in named:
-        reports = set().union(*(view.reports_with[name].get(v, ()) for v in values)) & hits
-        for rid in reports:
-            met[rid] += 1
+        met += view.reports_with(name, values)
     if intent.figures:   # the reports that give one of the named figures as more than zero
-        for rid in hits:
-            figures = view.figures_of.get(rid, {})
-            met[rid] += any(figures.get(key, 0) > 0 for key in intent.figures)
-    groups: dict[int, set[str]] = {}
-    for rid, n in met.items():
-        groups.setdefault(n, set()).add(rid)
-    return [groups[n] for n in sorted(groups, reverse=True)]
+        gives = np.zeros(len(hits), dtype=bool)
+        for key in intent.figures:
+            column = view.columns.figures.get(key)
+            if column is not None:
+                gives |= column > 0
+        met += gives
+    met[~hits] = -1
+    return [hits & (met == n) for n in np.unique(met[hits])[::-1].tolist()]
 
 
-def chips(view: IndexView, intent: Intent, hits: set[str],
+def chips(view: IndexView, intent: Intent, hits: np.ndarray,
           filters: dict[str, Any]) -> list[dict[str, Any]]:
     """One-click filters for what the query names (one agency, one year, one region at most),
     unless already filtered: the combined chip first, then each alone; each with its count. A
@@ -177,14 +178,17 @@ def chips(view: IndexView, intent: Intent, hits: set[str],
     if not parts:
         return []
     options = [parts] + ([[p] for p in parts] if len(parts) > 1 else [])
-    out, shown = [], []
+    out: list[dict[str, Any]] = []
+    shown: list[np.ndarray] = []
+    total = int(hits.sum())
     for option in options:
-        reports = set(hits)
+        reports = hits
         for name, value in option:
-            reports &= view.reports_with[name].get(value, set())
-        if 0 < len(reports) < len(hits) and reports not in shown:
+            reports = reports & view.reports_with(name, [value])
+        found = int(reports.sum())
+        if 0 < found < total and not any(np.array_equal(reports, s) for s in shown):
             shown.append(reports)
             label = " · ".join(f"{v}年" if n == "year" else str(v) for n, v in option)
             out.append({"label": f"只看 {label}", "filters": {n: [v] for n, v in option},
-                        "total": len(reports)})
+                        "total": found})
     return out
