@@ -158,7 +158,7 @@ class Index:
         everything = np.ones(len(view.columns), dtype=bool)
         passes = facets.passing(view, everything, wanted)
         chosen = view.by_source(facets.every(everything, passes))
-        rows = [_listed(view.summaries[rid]) for rid in view.report_ids(chosen)]
+        rows = [view.listed(report) for report in chosen]
         return rows, facets.count(view, everything, passes)
 
     def facets(self) -> dict[str, list[dict[str, Any]]]:
@@ -166,12 +166,6 @@ class Index:
         view = self._view_of()
         everything = np.ones(len(view.columns), dtype=bool)
         return facets.count(view, everything, {}, facets.overall_sections(view))
-
-
-def _listed(summary: dict[str, Any]) -> Report:
-    """A report's record without its text, from its summary (without what indexing adds that
-    is not a record field: the sketch)."""
-    return Report.from_dict({**{k: v for k, v in summary.items() if k != "sketch"}, "text": ""})
 
 
 def _reports_of(view: IndexView, docs: np.ndarray,

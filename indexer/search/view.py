@@ -15,6 +15,7 @@ from indexer.backends import HEAD_SLUG, SectionIndex
 from indexer.model.agencies import (Agency, agency_key, expand, group_agencies, split_place,
                                     squeeze)
 from indexer.model.columns import NO_YEAR
+from indexer.model.record import Report
 from indexer.model.vocabulary import FIGURE_KEYS, REPORT_FACETS
 from indexer.text.normalize import fold
 
@@ -29,6 +30,19 @@ class IndexView:
         self._sections(index)
         self._reports()
         self.record = lru_cache(maxsize=256)(index.record)
+        self._listed: dict[int, Report] = {}
+
+    def listed(self, report: int) -> Report:
+        """Report `report`'s record without its text, from its summary (without the sketch,
+        which indexing adds), kept once read: the /stats table and the agency pages list every
+        report on every request (~90 us a report to read; at 100k reports ~350 MB once all are
+        kept, only after a listing asked for them: searches never do)."""
+        found = self._listed.get(report)
+        if found is None:
+            summary = self.summaries[self.columns.ids[report]]
+            found = self._listed[report] = Report.from_dict(
+                {**{k: v for k, v in summary.items() if k != "sketch"}, "text": ""})
+        return found
 
     def exact(self, folded: str) -> np.ndarray:
         """The sections holding a folded run verbatim, as a mask."""
