@@ -131,7 +131,7 @@ def time_queries(run, queries: dict[str, list]) -> dict[str, dict]:
 
 def bench_serve(index_dir: Path, queries: dict[str, list], out: Path, n: int,
                 rounds: int = 2, per_round: int = 1000, workers: int | None = None,
-                cap_mb: float = 12000) -> dict:
+                cap_mb: float = 12000, budget: float | None = None) -> dict:
     """`gongkai serve` (its defaults: gunicorn, a worker per core) on the index: seconds from
     launch to its first answer, then its memory (heap = RssAnon, mapped index files = RssFile,
     summed over the master and workers) after each round of `per_round` mixed /api/search
@@ -140,6 +140,7 @@ def bench_serve(index_dir: Path, queries: dict[str, list], out: Path, n: int,
     from server_probe import Server, proc_memory
     mixed = [qf for group in zip(*queries.values()) for qf in group]
     args = ["--index-dir", str(index_dir)] + (["--workers", str(workers)] if workers else [])
+    args += ["--time-budget", str(budget)] if budget else []
     server = Server(args, out / f"serve-{n}.log")
     try:
         result = {"first_answer_s": server.first_answer_s, "workers": workers or os.cpu_count(),
@@ -190,16 +191,33 @@ def bench_gongkai(corpus: Path, index_dir: Path, queries, build: bool = True) ->
     if build:
         out = build_only(corpus, index_dir)
     gen = next(p for p in index_dir.iterdir() if p.name.startswith("gen-"))
+    t = time.perf_counter()
     index = open_index(index_dir)
+    opened = time.perf_counter() - t
+    index.search(SearchRequest(q="申请", per_page=10))
+    first = time.perf_counter() - t
 
     def run(q, filters):
         return index.search(SearchRequest(q=q, filters=filters, per_page=10))["total"]
 
     latency = time_queries(run, queries)
+    memory = own_memory()
     index.close()
     return {**out, "index_bytes": dir_size(gen),
             "index_bytes_without_records": dir_size(gen) - dir_size(gen / "records"),
+            "open_s": round(opened, 2), "open_and_first_search_s": round(first, 2),
+            "memory_after_queries_mb": memory,
             "latency": latency, "load_average": round(os.getloadavg()[0], 1)}
+
+
+def own_memory() -> dict[str, float]:
+    """This process's RssAnon (heap), RssFile (mapped files) and VmHWM (peak), MB."""
+    out = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _sep, value = line.partition(":")
+        if key in ("RssAnon", "RssFile", "VmHWM"):
+            out[key] = round(int(value.split()[0]) / 1024, 1)
+    return out
 
 
 def bench_baseline(corpus: Path, index_dir: Path, queries) -> dict:
@@ -255,6 +273,8 @@ def main() -> None:
                         help="skip `gongkai serve`: first answer and memory after two rounds of queries")
     parser.add_argument("--serve-queries", type=int, default=1000,
                         help="queries per round of the serve phase (two rounds)")
+    parser.add_argument("--serve-budget", type=float, default=None,
+                        help="gongkai serve --time-budget (default: its own)")
     parser.add_argument("--serve-workers", type=int, default=None,
                         help="gongkai serve --workers (default: its own, a worker per core)")
     parser.add_argument("--queries-only", action="store_true",
@@ -280,7 +300,8 @@ def main() -> None:
         if not args.no_serve:
             result["gongkai"]["serve"] = bench_serve(args.out / f"index-{n}", queries, args.out, n,
                                                     workers=args.serve_workers,
-                                                    per_round=args.serve_queries)
+                                                    per_round=args.serve_queries,
+                                                    budget=args.serve_budget)
         if not args.no_baseline and not args.queries_only:
             result["baseline"] = bench_baseline(corpus, args.out / f"baseline-{n}", queries)
         report(result)
@@ -302,6 +323,9 @@ def report(result: dict) -> None:
         else:
             print(f"{name:<9} (queries only, on the existing index; load average "
                   f"{r['load_average']:.1f})  size {r['index_bytes'] / 1e6:7.1f} MB")
+        if "open_s" in r:
+            print(f"          open {r['open_s']} s, open + first search {r['open_and_first_search_s']}"
+                  f" s; after the queries {r['memory_after_queries_mb']} MB")
         for kind, lat in r["latency"].items():
             print(f"          {kind:<10} p50 {lat['p50_ms']:7.1f} ms  p95 {lat['p95_ms']:7.1f} ms"
                   f"  mean hits {lat['mean_hits']}")
