@@ -6,6 +6,7 @@ sit in the overlap, and huge candidate sets take the scan path) and on the small
 from __future__ import annotations
 
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -85,15 +86,25 @@ def matcher_over(root: Path, texts: list[str], dead: set[int]) -> ExactMatcher:
 @given(st.lists(pieces, min_size=1, max_size=40), st.lists(runs, min_size=1, max_size=6),
        st.sets(st.integers(0, 39), max_size=10))
 def test_exact_equals_naive_on_synthetic_sections(sections, queries, dead):
-    texts = stored(sections)
-    live = [i for i in range(len(texts)) if i not in dead]
-    with tempfile.TemporaryDirectory() as tmp:
-        matcher = matcher_over(Path(tmp) / "part", texts, dead)
+    with synthetic(sections, dead) as (matcher, texts, live):
         for run in queries + [texts[0][:3], texts[-1][-4:]]:
             want = [n for n, i in enumerate(live) if run in texts[i]] if run else []
             got = matcher.numbers(run)
             assert got.dtype == np.int32 and got.tolist() == want, run
-        matcher.lists.close()
+
+
+@contextmanager
+def synthetic(sections, dead):
+    """A matcher over the stored texts of `sections` with the `dead` ones deleted: (matcher,
+    texts, the live sections' indexes in section-number order)."""
+    texts = stored(sections)
+    live = [i for i in range(len(texts)) if i not in dead]
+    with tempfile.TemporaryDirectory() as tmp:
+        matcher = matcher_over(Path(tmp) / "part", texts, dead)
+        try:
+            yield matcher, texts, live
+        finally:
+            matcher.lists.close()
 
 
 @pytest.fixture(scope="module")
@@ -142,15 +153,11 @@ def test_common_and_absent_runs_on_the_small_index(small_reader, folded_texts, r
        st.sampled_from(["政府公开", "公开政", "府公开"]),
        st.sets(st.integers(0, 59), max_size=10))
 def test_many_short_sections_take_the_scan_path_and_equal_naive(sections, run, dead):
-    texts = stored(sections)
-    live = [i for i in range(len(texts)) if i not in dead]
-    with tempfile.TemporaryDirectory() as tmp:
-        matcher = matcher_over(Path(tmp) / "part", texts, dead)
+    with synthetic(sections, dead) as (matcher, texts, live):
         want = [n for n, i in enumerate(live) if run in texts[i]]
         assert matcher.numbers(run).tolist() == want
         # every live section is a candidate of a run over a 4-character alphabet: the scan
         assert scan_is_cheaper(len(live), matcher.text_bytes)
-        matcher.lists.close()
 
 
 def test_a_single_character_is_found_in_texts_too_short_for_a_bigram(tmp_path):
