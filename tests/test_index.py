@@ -64,7 +64,8 @@ def test_full_corpus_manifest(index_dir):
                                                              "ids.json", "dict.zst"}
     assert {p.name for p in (gen / "whoosh").iterdir()} == {"words", "texts.bin", "grams.bin",
                                                            "grams.idx", "common.ids",
-                                                           "common.tfs", "common.json"}
+                                                           "common.tfs", "common.json", "docs.npz",
+                                                           "docs.json"}
 
 
 def test_first_run_summary(small_corpus, tmp_path):

@@ -155,3 +155,24 @@ def test_the_files_give_back_what_was_written(words, tmp_path_factory):
         got_ids, got_tfs = found.postings(word)
         assert got_ids.tolist() == ids.tolist() and got_tfs.tolist() == tfs.astype(int).tolist()
         assert found.count(word) == len(ids)
+
+
+def test_the_documents_columns_written_by_a_run_equal_whooshs_own(small_index_dir, tmp_path):
+    """docs.npz/docs.json (written when a run finishes) hold what Whoosh's column readers give
+    for every document, so a reader opened from them has the same sections as one that read
+    Whoosh; without the files the reader reads Whoosh."""
+    from whoosh import index as whoosh_index
+
+    from indexer.backends.whoosh.docs import ARRAYS, from_whoosh, read_docs
+    from indexer.store import Store
+
+    part = Store(small_index_dir).current().part("whoosh")
+    assert (part / ARRAYS).is_file()
+    with whoosh_index.open_dir(str(part / "words")).searcher() as searcher:
+        written, slow = read_docs(part, searcher.reader()), from_whoosh(searcher.reader())
+        without = read_docs(tmp_path, searcher.reader())   # a part without the files
+    assert without.sid.tolist() == slow.sid.tolist() and without.report_ids == slow.report_ids
+    assert written.report_ids == slow.report_ids and written.slugs == slow.slugs
+    for name in ("report", "slug", "ordinal", "sid"):
+        assert getattr(written, name).tolist() == getattr(slow, name).tolist(), name
+    assert written.slugs[written.slug[0]] == "preamble"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,11 +14,11 @@ from whoosh import index as whoosh_index
 
 from indexer.backends.seam import Listing, Numbering, Scores, Sections, sections_from
 from indexer.backends.whoosh.common import CommonPostings
+from indexer.backends.whoosh.docs import DocColumns, read_docs
 from indexer.backends.whoosh.exact import ExactMatcher
 from indexer.backends.whoosh.grams import GramLists
 from indexer.backends.whoosh.words import WordScorer
 from indexer.backends.whoosh.writer import WORDS
-
 from indexer.model.record import Report
 from indexer.store import Generation
 
@@ -41,7 +42,7 @@ class WhooshReader(Listing):
         self.live = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
         self.live.sort()
         self._columns = generation.columns()
-        self._read_columns(reader)
+        self._read_columns(reader, generation.part(part))
         this = weakref.ref(self)   # no cycle: the finalizer below runs when the reader is dropped
         self.words = WordScorer(lambda: this().searcher, self._numbering.ids,
                                 CommonPostings(generation.part(part)))
@@ -49,19 +50,15 @@ class WhooshReader(Listing):
         # in a new generation and the last search using this one let go of it), or at exit.
         self._finalizer = weakref.finalize(self, _release, self._searchers, self._lock, self.grams)
 
-    def _read_columns(self, reader: Any) -> None:
+    def _read_columns(self, reader: Any, part: Path) -> None:
         """The live sections as the seam's columns (section number = rank of the docnum) and
-        the exact matcher over their section ids: one list per Whoosh column, converted once."""
+        the exact matcher over their section ids, from the documents' columns (`docs.py`)."""
         docnums = self.live
         self._numbering = Numbering(docnums)
-        names = ("report_id", "section", "ordinal", "sid")
-        rcol, scol, ocol, icol = ((list(reader.column_reader(name)) if len(docnums) else [])
-                                  for name in names)
-        self._sections = _section_columns(rcol, scol, ocol, docnums, self._columns.ids)
+        docs = read_docs(part, reader)
+        self._sections = _section_columns(docs, docnums, self._columns.ids)
         number_of_sid = np.full(len(self.grams.starts), -1, dtype=np.int32)
-        if len(docnums):
-            number_of_sid[np.asarray(icol, dtype=np.int64)[docnums]] = np.arange(
-                len(docnums), dtype=np.int32)
+        number_of_sid[docs.sid[docnums]] = np.arange(len(docnums), dtype=np.int32)
         self._exact_matcher = ExactMatcher(self.grams, number_of_sid)
 
     @property
@@ -96,21 +93,16 @@ class WhooshReader(Listing):
         return self._exact_matcher.numbers(folded)
 
 
-def _section_columns(rcol: list[str], scol: list[str], ocol: list[int], docnums: np.ndarray,
-                     report_ids: list[str]) -> Sections:
-    """The seam's `Sections` of the live docnums from Whoosh's per-document columns (every
-    document, live and deleted): dict look-ups through `map` and numpy indexing, no Python loop
-    per section; slugs are numbered in order of first appearance, as `sections_from` does."""
+def _section_columns(docs: DocColumns, docnums: np.ndarray, report_ids: list[str]) -> Sections:
+    """The seam's `Sections` of the live docnums: each document's report code mapped to its
+    place in the generation's report columns, by numpy indexing (no loop per section)."""
     if not len(docnums):
         return sections_from([], report_ids)
-    rids = np.asarray(rcol, dtype=object)[docnums].tolist()
-    slugs = np.asarray(scol, dtype=object)[docnums].tolist()
     number_of = {rid: i for i, rid in enumerate(report_ids)}
-    slug_of = {name: i for i, name in enumerate(dict.fromkeys(slugs))}
-    n = len(docnums)
-    return Sections(np.fromiter(map(number_of.__getitem__, rids), dtype=np.int32, count=n),
-                    np.fromiter(map(slug_of.__getitem__, slugs), dtype=np.int16, count=n),
-                    np.asarray(ocol, dtype=np.int32)[docnums], list(slug_of))
+    place = np.fromiter((number_of.get(rid, -1) for rid in docs.report_ids), dtype=np.int32,
+                        count=len(docs.report_ids))
+    return Sections(place[docs.report[docnums]], docs.slug[docnums].astype(np.int16),
+                    docs.ordinal[docnums].astype(np.int32), list(docs.slugs))
 
 
 def _release(searchers: list[Any], lock: threading.Lock, grams: GramLists) -> None:

@@ -12,6 +12,7 @@ from whoosh.writing import NO_MERGE
 
 from indexer.backends.seam import SectionDoc
 from indexer.backends.whoosh.common import write_common
+from indexer.backends.whoosh.docs import write_docs
 from indexer.backends.whoosh.grams import GramWriter
 from indexer.backends.whoosh.schema import FIELD, make_schema
 
@@ -96,4 +97,5 @@ class WhooshWriter:
         self.grams.close()
         with whoosh_index.open_dir(self.words).searcher() as searcher:
             write_common(self.part, searcher, FIELD, self.common_postings)
+            write_docs(self.part, searcher.reader())
             return searcher.doc_count()
