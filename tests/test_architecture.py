@@ -57,7 +57,7 @@ NAMESPACES = ("indexer",)  # bare package roots: on no floor, and they must impo
 # Third-party packages (top-level import names) and the one place each may be imported from:
 # what is specific to one library stays in one folder. A new dependency gets a line here.
 THIRD_PARTY_HOMES: dict[str, tuple[str, ...]] = {
-    "numpy": ("indexer.model", "indexer.backends", "indexer.search", "indexer.store"),
+    "numpy": ("indexer.model", "indexer.text", "indexer.backends", "indexer.search", "indexer.store"),
     "zstandard": ("indexer.store",),
     "whoosh": ("indexer.backends.whoosh",),
     "pymysql": ("indexer.backends.sphinx",),

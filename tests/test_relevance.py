@@ -203,6 +203,17 @@ def test_near_duplicates_are_one_hit_with_versions(synthetic, tmp_path):
     assert everything["total"] == 4 and synthetic.size() == 5
 
 
+def test_the_groups_are_written_when_a_run_publishes(synthetic):
+    from indexer.text.near_duplicates import representatives
+
+    columns = synthetic.backend.store.current().columns()
+    shown_as = dict(zip(columns.source, columns.representative.tolist()))
+    assert {s: columns.source[r] for s, r in shown_as.items() if r >= 0} == {
+        "copies/a-copy.txt": "a.txt"}
+    assert representatives(columns.edition_keys(), columns.source, columns.sketch,
+                           columns.sketch_size).tolist() == columns.representative.tolist()
+
+
 def test_the_page_shows_the_other_versions(synthetic):
     from webui import create_app
 

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.search.duplicates import SAME, candidates
+from indexer.text.near_duplicates import SAME, candidates, representatives
 from indexer.search.ranking import _smallest
 from indexer.text.sketch import SIZE, similarity
 
@@ -28,6 +28,30 @@ def test_every_near_duplicate_pair_is_a_candidate(group):
                 assert near[i, j]
             if i >= j:
                 assert not near[i, j]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["甲局", "乙局", None]), st.sampled_from([2019, 2020]),
+                          st.lists(st.integers(0, 40), max_size=SIZE, unique=True).map(sorted)),
+                min_size=0, max_size=14))
+@settings(max_examples=300, deadline=None)
+def test_every_version_is_shown_as_an_earlier_near_duplicate_of_its_key(reports):
+    keys = [(agency, year) if agency else None for agency, year, _v in reports]
+    sources = [f"{(7 * i) % 15:02d}.txt" for i in range(len(reports))]
+    rows = np.zeros((len(reports), SIZE), dtype=np.uint32)
+    for i, (_a, _y, values) in enumerate(reports):
+        rows[i, :len(values)] = values
+    sizes = np.array([len(v) for _a, _y, v in reports], dtype=np.int8)
+    shown_as = representatives(keys, sources, rows, sizes).tolist()
+    for i, rep in enumerate(shown_as):
+        if rep >= 0:   # another version: of a report shown as itself, earlier, alike
+            assert shown_as[rep] == -1 and keys[rep] == keys[i] is not None
+            assert sources[rep] < sources[i]
+            assert similarity(reports[rep][2], reports[i][2]) >= SAME
+        else:          # shown as itself: no earlier shown report of its key is like it
+            assert not any(shown_as[j] == -1 and keys[j] == keys[i] is not None
+                           and sources[j] < sources[i] and sizes[i]
+                           and similarity(reports[j][2], reports[i][2]) >= SAME
+                           for j in range(len(reports)))
 
 
 @given(st.lists(st.integers(0, 1000), min_size=0, max_size=50, unique=True), st.integers(0, 60))

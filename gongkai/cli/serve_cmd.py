@@ -57,21 +57,23 @@ def command(host: str, port: int, index_dir: str, backend: str | None, server: s
             workers: int, threads: int, time_budget: float, backlog: int, timeout: int,
             queue: int, access_log: bool) -> None:
     """Serve the search UI and /api on HOST:PORT from the index (--index-dir or --backend)."""
-    from indexer.search import open_index, warm_up
+    from indexer.search import check_index, open_index, warm_up
 
     where = location(backend, index_dir)
     option = f"--backend {backend}" if backend else f"--index-dir {index_dir}"
     with user_errors(hint=_HINT.format(option=option)):
         if not backend and not Path(index_dir).is_dir():
             raise GongkaiError(f"no index at {index_dir}")
-        index = open_index(where)
+        if server == "waitress":
+            index = open_index(where)
+        else:
+            check_index(where)   # each worker opens its own after the fork
     _check_port(host, port)
     config = {"INDEX_DIR": index_dir, "BACKEND": backend, "SEARCH_TIME_BUDGET": time_budget,
               "ACCESS_LOG": access_log}
     if server == "waitress":
         _waitress(config, index, host, port, threads)
         return
-    index.close()   # each worker opens its own after the fork
     warm_up()       # jieba's dictionary loaded once here, shared by the forked workers
     os.environ[QUEUE_ENV] = str(queue)   # read by each worker (`Worker.enqueue_req`)
     click.echo(f"gongkai: serving {where} on http://{host}:{port}/ with {workers} worker "

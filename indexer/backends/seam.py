@@ -222,6 +222,10 @@ class Backend(Protocol):
     location: str
     signature: str   # analyzers and layout: a generation of another signature is not read
 
+    def check(self) -> None:
+        """Raise GongkaiError unless there is an index this version can read (cheap: nothing
+        is opened)."""
+
     def reader(self) -> SectionIndex:
         """The live generation (the same object until a run publishes a new one)."""
 

@@ -33,6 +33,9 @@ class ReportColumns(NamedTuple):
     figures: dict[str, np.ndarray]      # figure key -> int64 per report, NO_FIGURE when absent
     sketch: np.ndarray                  # uint32 [reports, SKETCH_SIZE], the first sketch_size used
     sketch_size: np.ndarray             # int8: how many values the report's sketch has (0: none)
+    # int64: the report each report is another version of, -1 if none (`indexer.text.
+    # near_duplicates`); computed when a run publishes, None where it was not (search computes it)
+    representative: np.ndarray | None = None
 
     def __len__(self) -> int:   # type: ignore[override]
         return len(self.ids)
@@ -40,6 +43,13 @@ class ReportColumns(NamedTuple):
     def region(self, i: int) -> dict[str, str | None]:
         """The region of report i as search shows it."""
         return {"province": self.province[i], "city": self.city[i], "county": self.county[i]}
+
+    def edition_keys(self) -> list[tuple[str, int] | None]:
+        """Each report's (printed agency, year), None without either: near-duplicates are
+        looked for among the reports of one key."""
+        year = self.year.tolist()
+        return [(agency, year[i]) if agency and year[i] else None
+                for i, agency in enumerate(self.agency)]
 
     def sketch_of(self, i: int) -> list[int]:
         """Report i's near-duplicate sketch as `indexer.text.sketch` made it ([] when none)."""

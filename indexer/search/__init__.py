@@ -3,7 +3,7 @@
 lookups (`view`), and the orchestrator (`service`) behind pages, JSON and the command line."""
 
 from indexer.search.request import MAX_PER_PAGE, SearchRequest
-from indexer.search.service import Index, open_index
+from indexer.search.service import Index, check_index, open_index
 from indexer.text.analysis import query_words
 
 
@@ -13,4 +13,4 @@ def warm_up() -> None:
     query_words("政府信息公开工作年度报告")
 
 
-__all__ = ["MAX_PER_PAGE", "Index", "SearchRequest", "open_index", "warm_up"]
+__all__ = ["MAX_PER_PAGE", "Index", "SearchRequest", "check_index", "open_index", "warm_up"]

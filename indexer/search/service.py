@@ -233,3 +233,14 @@ def open_index(location: str | None = None) -> Index:
     """Open the index at a backend URL or directory (once per process); raises GongkaiError if
     there is none."""
     return Index(open_backend(str(location) if location is not None else None))
+
+
+def check_index(location: str | None = None) -> None:
+    """Raise GongkaiError as `open_index` would when there is no index at the location or this
+    version cannot read it, without opening it (a server's master process checks before its
+    workers each open their own)."""
+    backend = open_backend(str(location) if location is not None else None)
+    try:
+        backend.check()
+    finally:
+        backend.close()

@@ -6,6 +6,7 @@ once when a run publishes and read when a reader opens, instead of rebuilt from 
     columns/figures.npy    int64 [figure, report] (NO_FIGURE when absent), mapped read-only
     columns/sketch.npy     uint32 [report, SKETCH_SIZE], mapped read-only
     columns/sketch_size.npy  int8 per report
+    columns/representative.npy  int64 per report: the report it is another version of, or -1
 
 Built from the summaries `CHUNK` reports at a time, so an indexing run at 100k reports never
 holds every summary at once.
@@ -21,13 +22,21 @@ from typing import Any
 import numpy as np
 
 from indexer.model.columns import NO_FIGURE, ReportColumns, report_columns
+from indexer.text.near_duplicates import representatives
 
 CHUNK = 5000
 STRINGS = ("ids", "source", "title", "agency", "province", "city", "county")
 
 
 def build_columns(ids: Sequence[str], summaries: Mapping[str, Mapping[str, Any]]) -> ReportColumns:
-    """`report_columns(ids, summaries)`, reading CHUNK summaries at a time."""
+    """`report_columns(ids, summaries)`, reading CHUNK summaries at a time, with the
+    near-duplicate groups."""
+    columns = _concatenated(ids, summaries)
+    return ReportColumns(**{**columns._asdict(), "representative": representatives(
+        columns.edition_keys(), columns.source, columns.sketch, columns.sketch_size)})
+
+
+def _concatenated(ids: Sequence[str], summaries: Mapping[str, Mapping[str, Any]]) -> ReportColumns:
     parts = [report_columns(ids[at:at + CHUNK], {rid: summaries[rid] for rid in ids[at:at + CHUNK]})
              for at in range(0, len(ids), CHUNK)]
     if len(parts) <= 1:
@@ -51,8 +60,10 @@ def write_columns(path: Path, columns: ReportColumns) -> None:
     figures = (np.stack([columns.figures[k] for k in keys]) if keys
                else np.zeros((0, len(columns)), dtype=np.int64))
     for name, array in (("year", columns.year), ("figures", figures),
-                        ("sketch", columns.sketch), ("sketch_size", columns.sketch_size)):
-        np.save(path / f"{name}.npy", np.ascontiguousarray(array))
+                        ("sketch", columns.sketch), ("sketch_size", columns.sketch_size),
+                        ("representative", columns.representative)):
+        if array is not None:
+            np.save(path / f"{name}.npy", np.ascontiguousarray(array))
 
 
 def read_columns(path: Path) -> ReportColumns:
@@ -64,7 +75,9 @@ def read_columns(path: Path) -> ReportColumns:
         **{name: strings[name] for name in STRINGS}, year=np.load(path / "year.npy"),
         figures={key: figures[i] for i, key in enumerate(keys)},
         sketch=_mapped(path / "sketch.npy"),
-        sketch_size=np.load(path / "sketch_size.npy"))
+        sketch_size=np.load(path / "sketch_size.npy"),
+        representative=(np.load(path / "representative.npy")
+                        if (path / "representative.npy").exists() else None))
 
 
 def _mapped(path: Path) -> np.ndarray:

@@ -34,11 +34,13 @@ class SphinxBackend:
         self._lock = threading.Lock()
         self._reader: SphinxReader | None = None
 
-    def reader(self) -> SphinxReader:
-        """The published generation, opened; reopened after a run. Every call also asks the
-        shards (one cheap query): while one does not answer, the reader is opened afresh without
-        its reports (and not kept), so answers come from the rest and say which shard is
-        missing; once it answers again, the full reader comes back."""
+    def check(self) -> None:
+        """Raise GongkaiError unless the cluster holds a published generation of this
+        signature (one query to the head; nothing is opened)."""
+        self._published()
+
+    def _published(self) -> int:
+        """The published generation's number, after its signature has been checked."""
         rows = self.head.query(f"SELECT id, generation, signature FROM {META} "
                                f"WHERE id = {META_GENERATION}").rows
         if not rows:
@@ -49,6 +51,14 @@ class SphinxBackend:
             raise GongkaiError(f"the index in the cluster at {self.head.address} was built by "
                                "another version of gongkai (or another user dictionary); run "
                                f"`gongkai index --full --backend {self.location}`")
+        return generation
+
+    def reader(self) -> SphinxReader:
+        """The published generation, opened; reopened after a run. Every call also asks the
+        shards (one cheap query): while one does not answer, the reader is opened afresh without
+        its reports (and not kept), so answers come from the rest and say which shard is
+        missing; once it answers again, the full reader comes back."""
+        generation = self._published()
         missing: set[str] = set()
         self.head.search(f"SELECT id FROM {DIST_SECTIONS} LIMIT 0,1", missing)
         with self._lock:

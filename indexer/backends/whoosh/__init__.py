@@ -37,11 +37,21 @@ class WhooshBackend:
         self._lock = threading.Lock()
         self._reader: WhooshReader | None = None
 
-    def reader(self) -> WhooshReader:
-        """The live generation, opened; reopened when a run has published a new one."""
+    def check(self) -> None:
+        """Raise GongkaiError unless there is a live generation this version can read (its
+        manifest only: nothing is opened)."""
+        current = self._current()
+        current.check_signature(current.header(), self.signature)
+
+    def _current(self) -> Generation:
         current = self.store.current()
         if current is None:
             raise GongkaiError(f"no index in {self.location}; run `gongkai index` first")
+        return current
+
+    def reader(self) -> WhooshReader:
+        """The live generation, opened; reopened when a run has published a new one."""
+        current = self._current()
         with self._lock:
             if self._reader is None or self._reader.name != current.name:
                 self._reader = _open(current, self.signature)
