@@ -285,6 +285,12 @@ def test_field_lengths_are_whooshs_stored_lengths(searcher):
                                 for d in range(searcher.doc_count_all())]
 
 
+def test_live_docnums_are_whooshs_undeleted_documents(searcher):
+    live = internals.live_docnums(searcher.leaf_searchers())
+    assert live.tolist() == list(searcher.reader().all_doc_ids())
+    assert len(live) < searcher.doc_count_all()   # the index has deleted sections
+
+
 def test_the_word_cache_is_bounded_in_bytes(reader, monkeypatch):
     from indexer.backends.whoosh import words
     words_scorer = reader.words

@@ -83,6 +83,19 @@ def word_postings(leaves: list[tuple[Any, int]], field: str,
     return np.concatenate(ids), np.concatenate(weights)
 
 
+def live_docnums(leaves: list[tuple[Any, int]]) -> np.ndarray:
+    """The live (not deleted) document numbers over a searcher's `leaf_searchers()`, ascending
+    (int64): what `reader.all_doc_ids()` yields, without a Python call per document."""
+    parts = []
+    for sub, offset in leaves:
+        segment = sub.reader()
+        live = np.ones(segment.doc_count_all(), dtype=bool)
+        if segment.has_deletions():
+            live[np.fromiter(segment.deleted_docs_set, dtype=np.int64)] = False
+        parts.append(np.flatnonzero(live) + offset)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
 def field_lengths(leaves: list[tuple[Any, int]], field: str) -> np.ndarray:
     """Every document's length in `field` (int64, by document number) as Whoosh's
     `doc_field_length(d, field, 1) or 1` gives it: the stored one-byte code, decoded."""

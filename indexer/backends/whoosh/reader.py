@@ -17,6 +17,7 @@ from indexer.backends.whoosh.common import CommonPostings
 from indexer.backends.whoosh.docs import DocColumns, read_docs
 from indexer.backends.whoosh.exact import ExactMatcher
 from indexer.backends.whoosh.grams import GramLists
+from indexer.backends.whoosh.internals import live_docnums
 from indexer.backends.whoosh.words import WordScorer
 from indexer.backends.whoosh.writer import WORDS
 from indexer.model.record import Report
@@ -39,8 +40,7 @@ class WhooshReader(Listing):
         self.grams = GramLists(generation.part(part))
         reader = self.searcher.reader()
         # the live docnums, ascending (a Whoosh index with deletions skips the deleted ones)
-        self.live = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
-        self.live.sort()
+        self.live = live_docnums(self.searcher.leaf_searchers())
         self._columns = generation.columns()
         self._read_columns(reader, generation.part(part))
         this = weakref.ref(self)   # no cycle: the finalizer below runs when the reader is dropped
