@@ -148,6 +148,22 @@ def test_common_and_absent_runs_on_the_small_index(small_reader, folded_texts, r
     assert (run == "没有这个词组") == (len(got) == 0)
 
 
+def test_an_answer_is_kept_read_only_and_the_cache_stays_in_its_bound(small_reader, folded_texts,
+                                                                      monkeypatch):
+    matcher = small_reader._exact_matcher
+    matcher.cache.clear()
+    first = matcher.numbers("政府信息公开")
+    assert matcher.numbers("政府信息公开") is first and not first.flags.writeable
+    monkeypatch.setattr(matcher.cache, "limit", first.nbytes + 1)
+    for run in ("政府信息公开", "公开", "依申请公开", "行政复议"):
+        assert matcher.numbers(run).tolist() == naive(folded_texts, run)
+        assert matcher.cache.nbytes <= first.nbytes + 1
+    # 公开 (in more sections than the bound holds) is answered, not kept; the last run is kept
+    assert "公开" not in matcher.cache and "政府信息公开" not in matcher.cache
+    assert "行政复议" in matcher.cache
+    matcher.cache.clear()
+
+
 @settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.text(alphabet="公开政府", min_size=1, max_size=4), min_size=60, max_size=120),
        st.sampled_from(["政府公开", "公开政", "府公开"]),

@@ -292,11 +292,10 @@ def test_live_docnums_are_whooshs_undeleted_documents(searcher):
 
 
 def test_the_word_cache_is_bounded_in_bytes(reader, monkeypatch):
-    from indexer.backends.whoosh import words
     words_scorer = reader.words
-    monkeypatch.setattr(words, "CACHE_BYTES", words_scorer.scored(COMMON).nbytes + 1)
+    monkeypatch.setattr(words_scorer._cache, "limit", words_scorer.scored(COMMON).nbytes + 1)
     words_scorer.clear()
     for word in (COMMON, "申请", "主动", RARE):
         words_scorer.scored(word)
-        assert words_scorer.cached_bytes() <= words.CACHE_BYTES
+        assert words_scorer.cached_bytes() <= words_scorer._cache.limit
     assert RARE in words_scorer._cache and COMMON not in words_scorer._cache

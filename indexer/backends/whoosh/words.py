@@ -5,14 +5,13 @@ recent words kept in a cache bounded in bytes."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
 from indexer.backends.bm25 import idf, length_norm, ranking_words, scores, summed_arrays
+from indexer.backends.cache import BytesCache
 from indexer.backends.seam import Scores
 from indexer.backends.whoosh.common import CommonPostings
 from indexer.backends.whoosh.internals import field_lengths, word_postings
@@ -59,9 +58,7 @@ class WordScorer:
         average = (int(lengths[self.live].sum()) / self.sections if self.sections else 0) or 1
         self.norms = length_norm(lengths.astype(np.float64), average)
         self.common = common
-        self._cache: OrderedDict[str, WordScores] = OrderedDict()
-        self._cached_bytes = 0
-        self._lock = threading.Lock()
+        self._cache = BytesCache(CACHE_BYTES)
 
     def word_scores(self, words: list[str]) -> Scores | None:
         """BM25 over the words as whole words (`bm25.ranking_words` of them, summed, by section
@@ -82,27 +79,14 @@ class WordScorer:
 
     def scored(self, word: str) -> WordScores:
         """The word's scores, from the cache or computed (and cached)."""
-        with self._lock:
-            if word in self._cache:
-                self._cache.move_to_end(word)
-                return self._cache[word]
-        out = self._compute(word)
-        with self._lock:
-            if word not in self._cache and out.nbytes <= CACHE_BYTES:
-                self._cache[word] = out
-                self._cached_bytes += out.nbytes
-            while self._cached_bytes > CACHE_BYTES:
-                self._cached_bytes -= self._cache.popitem(last=False)[1].nbytes
-        return out
+        return self._cache.get(word, lambda: self._compute(word))
 
     def cached_bytes(self) -> int:
-        return self._cached_bytes
+        return self._cache.nbytes
 
     def clear(self) -> None:
         """Forget every cached word."""
-        with self._lock:
-            self._cache.clear()
-            self._cached_bytes = 0
+        self._cache.clear()
 
     def _compute(self, word: str) -> WordScores:
         docnums, weights = self.postings(word)
