@@ -1,7 +1,7 @@
 """Exact matching of the embedded backend (indexer/backends/whoosh/exact.py) equals the naive
 rule, `folded in text` over every live section's folded text: on synthetic texts written through
 the real `GramWriter` (short sections over a small alphabet, so runs cross section boundaries,
-sit in the overlap, and huge candidate sets take the scan path) and on the small real index."""
+sit in the overlap, and every section is a candidate) and on the small real index."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from indexer.backends import open_backend
 from indexer.backends.seam import TEXT_OVERLAP
-from indexer.backends.whoosh.exact import ExactMatcher, has_border, scan, scan_is_cheaper, verify
+from indexer.backends.whoosh.exact import ExactMatcher
 from indexer.backends.whoosh.grams import GramLists, GramWriter
+from indexer.backends.whoosh.spans import SpanFinder, window_bounds
 from indexer.indexing.workers import section_docs
 from indexer.store import Store
 
@@ -40,34 +41,28 @@ def spans(texts: list[str]) -> tuple[bytes, np.ndarray, np.ndarray]:
 
 
 @given(st.lists(pieces, max_size=30), runs)
-def test_scan_and_verify_find_the_spans_holding_the_run(sections, run):
+def test_the_finder_finds_the_spans_holding_the_run(sections, run):
     texts = stored(sections)
     blob, starts, ends = spans(texts)
     want = [i for i, t in enumerate(texts) if run in t]
     pattern = run.encode("utf-8")
-    assert scan(blob, pattern, starts, ends).tolist() == want
-    assert np.flatnonzero(verify(blob, pattern, starts, ends)).tolist() == want
+    assert np.flatnonzero(SpanFinder(blob, starts, ends).contains(pattern, starts, ends)
+                          ).tolist() == want
 
 
 def test_an_occurrence_across_two_stored_texts_is_in_neither():
     blob, starts, ends = spans(["政府信", "息公开"])
     pattern = "信息".encode("utf-8")
-    assert scan(blob, pattern, starts, ends).tolist() == []
-    assert verify(blob, pattern, starts, ends).tolist() == [False, False]
+    assert SpanFinder(blob, starts, ends).contains(pattern, starts, ends).tolist() == [False,
+                                                                                  False]
     assert blob.find(pattern) >= 0   # the bytes are there, across the boundary
 
 
 def test_overlapping_occurrences_after_one_across_a_boundary_are_found():
     texts = stored(["公", "开", "开开"])          # stored: 公开 | 开开开 | 开开
     blob, starts, ends = spans(texts)
-    assert has_border("开开开".encode("utf-8")) and not has_border("政府公开".encode("utf-8"))
-    assert scan(blob, "开开开".encode("utf-8"), starts, ends).tolist() == [1]
-
-
-def test_the_cost_rule_scans_short_texts_and_finds_in_long_ones():
-    assert scan_is_cheaper(candidates=5_000, text_bytes=100_000)      # 20 bytes a section
-    assert not scan_is_cheaper(candidates=80_000, text_bytes=93_000_000)  # 10k reports
-    assert not scan_is_cheaper(candidates=10, text_bytes=100_000)
+    found = SpanFinder(blob, starts, ends).contains("开开开".encode("utf-8"), starts, ends)
+    assert found.tolist() == [False, True, False]
 
 
 def matcher_over(root: Path, texts: list[str], dead: set[int]) -> ExactMatcher:
@@ -168,12 +163,10 @@ def test_an_answer_is_kept_read_only_and_the_cache_stays_in_its_bound(small_read
 @given(st.lists(st.text(alphabet="公开政府", min_size=1, max_size=4), min_size=60, max_size=120),
        st.sampled_from(["政府公开", "公开政", "府公开"]),
        st.sets(st.integers(0, 59), max_size=10))
-def test_many_short_sections_take_the_scan_path_and_equal_naive(sections, run, dead):
+def test_many_short_sections_equal_naive(sections, run, dead):
     with synthetic(sections, dead) as (matcher, texts, live):
         want = [n for n, i in enumerate(live) if run in texts[i]]
         assert matcher.numbers(run).tolist() == want
-        # every live section is a candidate of a run over a 4-character alphabet: the scan
-        assert scan_is_cheaper(len(live), matcher.text_bytes)
 
 
 def test_a_single_character_is_found_in_texts_too_short_for_a_bigram(tmp_path):

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from pyroaring import BitMap
 
+from indexer.backends.whoosh.spans import SpanFinder
 from indexer.text.analysis import bigrams, gram_set
 
 FLUSH_SECTIONS = 20000  # new sections whose id lists are held as Python lists before joining
@@ -144,6 +145,7 @@ class GramLists:
         self.ends: np.ndarray = meta["starts"] + meta["lengths"]
         self.texts = _map(gen / "texts.bin")
         self.grams_bin = _map(gen / "grams.bin")
+        self.finder = SpanFinder(self.texts, self.starts, self.ends)
 
     def size(self, gram: str) -> int:
         """How many section ids list the bigram (0 when none does)."""
@@ -162,6 +164,7 @@ class GramLists:
         return sorted(grams, key=lambda g: (self.grams[g][2], g))
 
     def close(self) -> None:
+        self.finder.close()   # its views of texts.bin first: a map with views cannot close
         for mapped in (self.texts, self.grams_bin):
             if isinstance(mapped, mmap.mmap):
                 mapped.close()
