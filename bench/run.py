@@ -133,7 +133,8 @@ def bench_serve(index_dir: Path, queries: dict[str, list], out: Path, n: int,
                 rounds: int = 2, per_round: int = 1000, workers: int | None = None,
                 cap_mb: float = 12000, budget: float | None = None) -> dict:
     """`gongkai serve` (its defaults: gunicorn, a worker per core) on the index: seconds from
-    launch to its first answer, then its memory (heap = RssAnon, mapped index files = RssFile,
+    launch to its first answer, then its memory (heap = RssAnon, and Pss_Anon counting a page
+    shared since the fork once; mapped index files = RssFile,
     summed over the master and workers) after each round of `per_round` mixed /api/search
     queries asked one after the other (the kinds in turn). A server whose memory passes
     `cap_mb` is stopped there (the figure is kept): the machine is shared."""
@@ -336,7 +337,8 @@ def report(result: dict) -> None:
         if "stopped_over_mb" in serve:
             print(f"          STOPPED over the memory cap: {serve['stopped_over_mb']}")
         for m in serve["memory_mb"]:
-            print(f"          after {m['queries']:>5} queries: heap (RssAnon) {m.get('RssAnon')} MB, "
+            print(f"          after {m['queries']:>5} queries: heap (RssAnon) {m.get('RssAnon')} MB "
+                  f"(Pss_Anon {m.get('Pss_Anon')} MB, largest process {m.get('RssAnon_max')} MB), "
                   f"mapped files (RssFile) {m.get('RssFile')} MB, peak (VmHWM) {m.get('VmHWM')} MB")
     if "baseline" in result:
         g, b = result["gongkai"], result["baseline"]

@@ -34,19 +34,24 @@ def process_tree(pid: int) -> list[int]:
 
 def proc_memory(pid: int) -> dict[str, float]:
     """VmRSS (= RssAnon + RssFile + RssShmem; RssFile: mapped index files), VmHWM, MB — summed
-    over the process and its descendants (a pre-fork server's workers hold the index)."""
+    over the process and its descendants (a pre-fork server's workers hold the index); Pss_Anon
+    summed (the heap with each page shared by a fork counted once, in shares: what the processes
+    really hold) and the largest one process's RssAnon (`RssAnon_max`)."""
     out: dict[str, float] = {}
     for member in process_tree(pid):
         try:
             status = Path(f"/proc/{member}/status").read_text()
+            rollup = Path(f"/proc/{member}/smaps_rollup").read_text()
         except OSError:
             continue
-        for line in status.splitlines():
+        for line in status.splitlines() + rollup.splitlines():
             key, _sep, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
-                out[key] = round(out.get(key, 0.0) + int(value.split()[0]) / 1024, 1)
+            if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile", "Pss_Anon"):
+                mb = int(value.split()[0]) / 1024
+                out[key] = round(out.get(key, 0.0) + mb, 1)
+                if key == "RssAnon":
+                    out["RssAnon_max"] = round(max(out.get("RssAnon_max", 0.0), mb), 1)
     return out
-
 
 
 class Server:

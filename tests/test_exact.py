@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 from indexer.backends import open_backend
 from indexer.backends.seam import TEXT_OVERLAP
 from indexer.backends.whoosh.exact import ExactMatcher
-from indexer.backends.whoosh.grams import GramLists, GramWriter
+from indexer.backends.whoosh.grams import FLUSH_SECTIONS, GramLists, GramWriter, gram_codes, gram_of_code
 from indexer.backends.whoosh.spans import SpanFinder, window_bounds
 from indexer.indexing.workers import section_docs
+from indexer.text.analysis import gram_set
 from indexer.store import Store
 
 ALPHABET = "公开政府信息a1"
@@ -65,10 +66,12 @@ def test_overlapping_occurrences_after_one_across_a_boundary_are_found():
     assert found.tolist() == [False, True, False]
 
 
-def matcher_over(root: Path, texts: list[str], dead: set[int]) -> ExactMatcher:
-    """Texts written by the real GramWriter, opened by GramLists; `dead` ids get no number."""
+def matcher_over(root: Path, texts: list[str], dead: set[int],
+                 flush_sections: int = FLUSH_SECTIONS) -> ExactMatcher:
+    """Texts written by the real GramWriter (joining its pending bigrams into bitmaps every
+    `flush_sections` sections), opened by GramLists; `dead` ids get no number."""
     root.mkdir()
-    writer = GramWriter(root, None)
+    writer = GramWriter(root, None, flush_sections)
     sids = [writer.add(t) for t in texts]
     writer.close()
     live = [sid for sid in sids if sid not in dead]
@@ -79,9 +82,9 @@ def matcher_over(root: Path, texts: list[str], dead: set[int]) -> ExactMatcher:
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(pieces, min_size=1, max_size=40), st.lists(runs, min_size=1, max_size=6),
-       st.sets(st.integers(0, 39), max_size=10))
-def test_exact_equals_naive_on_synthetic_sections(sections, queries, dead):
-    with synthetic(sections, dead) as (matcher, texts, live):
+       st.sets(st.integers(0, 39), max_size=10), st.sampled_from([FLUSH_SECTIONS, 1, 3, 7]))
+def test_exact_equals_naive_on_synthetic_sections(sections, queries, dead, flush_sections):
+    with synthetic(sections, dead, flush_sections) as (matcher, texts, live):
         for run in queries + [texts[0][:3], texts[-1][-4:]]:
             want = [n for n, i in enumerate(live) if run in texts[i]] if run else []
             got = matcher.numbers(run)
@@ -89,13 +92,13 @@ def test_exact_equals_naive_on_synthetic_sections(sections, queries, dead):
 
 
 @contextmanager
-def synthetic(sections, dead):
+def synthetic(sections, dead, flush_sections=FLUSH_SECTIONS):
     """A matcher over the stored texts of `sections` with the `dead` ones deleted: (matcher,
     texts, the live sections' indexes in section-number order)."""
     texts = stored(sections)
     live = [i for i in range(len(texts)) if i not in dead]
     with tempfile.TemporaryDirectory() as tmp:
-        matcher = matcher_over(Path(tmp) / "part", texts, dead)
+        matcher = matcher_over(Path(tmp) / "part", texts, dead, flush_sections)
         try:
             yield matcher, texts, live
         finally:
@@ -176,3 +179,10 @@ def test_a_single_character_is_found_in_texts_too_short_for_a_bigram(tmp_path):
     assert matcher.numbers("开").tolist() == [1]      # the dead section holding it is left out
     assert matcher.numbers("鸳").tolist() == []
     matcher.lists.close()
+
+
+@given(st.text())
+def test_gram_codes_are_the_distinct_bigrams(text):
+    codes = gram_codes(text)
+    assert codes.dtype == np.uint64 and codes.tolist() == sorted(set(codes.tolist()))
+    assert {gram_of_code(c) for c in codes.tolist()} == gram_set(text)

@@ -19,7 +19,6 @@ import os
 import pickle
 import shutil
 from array import array
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +26,34 @@ import numpy as np
 from pyroaring import BitMap
 
 from indexer.backends.whoosh.spans import SpanFinder
-from indexer.text.analysis import bigrams, gram_set
+from indexer.text.analysis import bigrams
 
-FLUSH_SECTIONS = 20000  # new sections whose id lists are held as Python lists before joining
-# the per-bigram bitmaps (a list costs 8 bytes an id; a bitmap ~1.5 bytes at 10k reports)
+FLUSH_SECTIONS = 20000  # new sections whose bigrams are held as one array of keys before
+# joining them into the per-bigram bitmaps (8 bytes a (bigram, section) pair until then)
+SID_BITS = 16           # a pending key: (bigram code << SID_BITS) | section's place in the batch
+CHAR_BITS = 21          # a bigram's code: (first code point << CHAR_BITS) | second (42 bits)
+
+
+def gram_codes(folded: str) -> np.ndarray:
+    """The distinct bigrams of folded text (`analysis.gram_set`) as integer codes, ascending
+    (uint64: two 21-bit code points): a section's bigrams in a few numpy calls (~13 us for an
+    average section) instead of a set of 2-character strings (~200 us with the id appends)."""
+    points = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if len(points) < 2:
+        return np.zeros(0, dtype=np.uint64)
+    codes = points[:-1].astype(np.uint64)
+    codes <<= np.uint64(CHAR_BITS)
+    codes |= points[1:]
+    codes.sort()
+    distinct = np.empty(len(codes), dtype=bool)
+    distinct[0] = True
+    np.not_equal(codes[1:], codes[:-1], out=distinct[1:])
+    return codes[distinct]
+
+
+def gram_of_code(code: int) -> str:
+    """The bigram a code stands for."""
+    return chr(code >> CHAR_BITS) + chr(code & ((1 << CHAR_BITS) - 1))
 
 
 class GramWriter:
@@ -41,8 +64,11 @@ class GramWriter:
     (`WhooshRun.compacting`).
     """
 
-    def __init__(self, gen: Path, prev: Path | None):
+    def __init__(self, gen: Path, prev: Path | None, flush_sections: int = FLUSH_SECTIONS):
+        if not 0 < flush_sections <= 1 << SID_BITS:
+            raise ValueError(f"flush_sections must be in 1..{1 << SID_BITS}")
         self.gen = gen
+        self.flush_sections = flush_sections
         self.old: dict[str, tuple[int, int, int]] = {}
         self.old_bin: bytes | mmap.mmap = b""
         self.starts, self.lengths = array("q"), array("q")
@@ -54,35 +80,51 @@ class GramWriter:
             self.old_bin = _map(prev / "grams.bin")
             shutil.copyfile(prev / "texts.bin", gen / "texts.bin")
         self.texts = open(gen / "texts.bin", "ab")
-        self.pending: dict[str, list[int]] = defaultdict(list)
+        self._end = self.texts.tell()
+        self.pending: list[np.ndarray] = []   # per new section: its keys (see SID_BITS)
+        self._batch = len(self.starts)         # the id of the first pending section
         self.maps: dict[str, BitMap] = {}
-        self._pending_sections = 0
 
     def add(self, folded: str) -> int:
         """Record one section's folded text; returns its section id."""
         sid = len(self.starts)
         data = folded.encode("utf-8")
-        self.starts.append(self.texts.tell())
+        self.starts.append(self._end)
         self.lengths.append(len(data))
         self.texts.write(data)
-        for gram in gram_set(folded):
-            self.pending[gram].append(sid)
-        self._pending_sections += 1
-        if self._pending_sections >= FLUSH_SECTIONS:
+        self._end += len(data)
+        self.pending.append((gram_codes(folded) << np.uint64(SID_BITS))
+                            | np.uint64(sid - self._batch))
+        if len(self.pending) >= self.flush_sections:
             self._flush()
         return sid
 
     def _flush(self) -> None:
-        """Join the pending id lists into the per-bigram bitmaps (ids ascend: C-speed appends)."""
+        """Join the pending sections' bigrams into the per-bigram bitmaps: their keys sorted
+        (by bigram, then section), cut where the bigram changes, each run of section ids
+        appended to its bigram's bitmap (ids ascend: C-speed appends)."""
+        if not self.pending:
+            return
+        keys = np.sort(np.concatenate(self.pending))
+        batch = self._batch
+        self._batch += len(self.pending)
+        self.pending = []
+        if not len(keys):
+            return
+        codes = keys >> np.uint64(SID_BITS)
+        sids = ((keys & np.uint64((1 << SID_BITS) - 1)) + np.uint64(batch)).astype(np.uint32)
+        firsts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+        lasts = np.append(firsts[1:], len(keys))
         maps = self.maps
-        for gram, ids in self.pending.items():
+        for code, first, last in zip(codes[firsts].tolist(), firsts.tolist(), lasts.tolist()):
+            ids = array("I")
+            ids.frombytes(sids[first:last].tobytes())
+            gram = gram_of_code(code)
             found = maps.get(gram)
             if found is None:
-                maps[gram] = BitMap(array("I", ids))
+                maps[gram] = BitMap(ids)
             else:
-                found.update(array("I", ids))
-        self.pending.clear()
-        self._pending_sections = 0
+                found.update(ids)
 
     def close(self) -> None:
         """Write grams.bin and grams.idx."""
