@@ -1,4 +1,4 @@
-"""The byte-bounded cache of the embedded backend (word scores, exact answers)."""
+"""The byte-bounded cache of the backends (word scores, exact answers, a cluster's answers)."""
 
 import numpy as np
 from hypothesis import given
@@ -33,3 +33,17 @@ def test_a_value_is_computed_once_while_it_is_kept():
     assert calls == [1] and cache.nbytes == 10 and len(cache) == 1
     cache.clear()
     assert cache.nbytes == 0 and "a" not in cache
+
+
+def test_a_value_its_caller_will_not_keep_is_returned_and_computed_again():
+    cache, calls = BytesCache(100), []
+
+    def compute():
+        calls.append(1)
+        return np.arange(len(calls), dtype=np.int8)
+
+    partial = cache.get("公开", compute, keep=lambda: False)
+    assert partial.tolist() == [0] and "公开" not in cache and cache.nbytes == 0
+    whole = cache.get("公开", compute, keep=lambda: True)
+    assert whole.tolist() == [0, 1] and "公开" in cache and cache.nbytes == 2
+    assert cache.get("公开", compute, keep=lambda: False) is whole and len(calls) == 2

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from cluster import free_port, running_cluster, url
 from gongkai.cli import main
+from indexer.backends import open_backend
 from indexer.backends.sphinx import cluster as cl
 from indexer.backends.sphinx.run import shard_of
 from indexer.errors import GongkaiError, Unavailable
@@ -79,6 +80,31 @@ def test_a_dead_shard_gives_a_partial_answer_naming_it_and_a_restart_catches_up(
         assert again["facets"] == full["facets"]
     finally:
         index.close()
+
+
+def test_complete_answers_are_kept_for_the_next_search_and_partial_ones_are_not(
+        small_cluster, small_index):
+    """A reader keeps the shards' complete answers (the next page, a facet clicked): with a
+    shard down, a kept answer still comes back whole, a new one is partial and names the shard,
+    and once the shard is back that run is asked again rather than answered from the partial."""
+    backend = open_backend(url(small_cluster))
+    try:
+        reader = backend.reader()
+        kept = reader.exact("申请")
+        assert len(kept) == len(small_index.backend.reader().exact("申请")) > 0
+        assert reader.missing() == []
+        whole = small_index.backend.reader().exact("公开")
+        for node in small_cluster.shard_nodes(1):
+            cl.stop_node(small_cluster.workdir, node.name)
+        assert reader.exact("申请").tolist() == kept.tolist() and reader.missing() == []
+        partial = reader.exact("公开")
+        assert reader.missing() == ["shard1"] and 0 < len(partial) < len(whole)
+        for node in small_cluster.shard_nodes(1):
+            cl.start_node(small_cluster.workdir, node.name)
+        time.sleep(0.3)   # the head's ping notices the agents again
+        assert len(reader.exact("公开")) == len(whole) and reader.missing() == []
+    finally:
+        backend.close()
 
 
 def test_listings_fetched_in_slices_give_the_same_answers(small_cluster, small_index,

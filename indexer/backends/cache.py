@@ -26,13 +26,17 @@ class BytesCache:
     def __len__(self) -> int:
         return len(self._values)
 
-    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """The value of `key`: kept, or computed (outside the lock) and kept."""
+    def get(self, key: Hashable, compute: Callable[[], Any],
+            keep: Callable[[], bool] | None = None) -> Any:
+        """The value of `key`: kept, or computed (outside the lock) and kept unless `keep`
+        (asked after computing) says no — an answer missing a shard's part is not kept."""
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
                 return self._values[key]
         value = compute()
+        if keep is not None and not keep():
+            return value
         with self._lock:
             if key not in self._values and value.nbytes <= self.limit:
                 self._values[key] = value
@@ -50,3 +54,9 @@ class BytesCache:
         with self._lock:
             self._values.clear()
             self._bytes = 0
+
+
+def read_only(value: Any) -> Any:
+    """A numpy array made read-only (a kept answer is shared by every search that asks)."""
+    value.flags.writeable = False
+    return value

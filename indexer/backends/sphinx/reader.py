@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from indexer.backends.bm25 import BM25_K1, idf, length_norm, ranking_words, summed
+from indexer.backends.cache import BytesCache, read_only
 from indexer.backends.seam import (Listing, Numbering, Scores, Sections, no_sections,
                                    sections_from)
 from indexer.backends.sphinx.head import Head
@@ -22,6 +24,7 @@ from indexer.model.record import Report
 
 LISTING_BYTES = 4 << 20      # about this much per reply when listing sections and summaries
 ID_SPACE = 1 << 63           # document ids are 63-bit hashes, spread evenly (`run.doc_id`)
+CACHE_BYTES = 64 * 2**20     # the shards' complete answers of recent runs and words, per reader
 
 
 class SphinxReader(Listing):
@@ -32,6 +35,7 @@ class SphinxReader(Listing):
         self.name = f"generation {generation}"
         self._live = f"born <= {generation} AND died > {generation}"
         self._local = threading.local()
+        self._cache = BytesCache(CACHE_BYTES)
         missing: set[str] = set()
         self._summaries = self._list_reports(missing)
         self._columns = report_columns(list(self._summaries), self._summaries)
@@ -97,20 +101,32 @@ class SphinxReader(Listing):
                               "try again later")
         return Report.from_dict(json.loads(unpack(answer.rows[0][1])))
 
+    def _answer(self, key: tuple, compute: Callable[[set[str]], np.ndarray]) -> np.ndarray:
+        """An answer of the shards (read-only), kept for the next search — the next page, a
+        facet clicked, the same query from another user — when every shard gave its part."""
+        missing: set[str] = set()
+        value = self._cache.get(key, lambda: read_only(compute(missing)),
+                                keep=lambda: not missing)
+        self._missing().update(missing)
+        return value
+
     def exact(self, folded: str) -> np.ndarray:
         """Sections holding the run: a phrase of its characters over `chars` (exact as is)."""
         if not folded:
             return no_sections()
+        return self._answer(("exact", folded), lambda missing: self._exact(folded, missing))
+
+    def _exact(self, folded: str, missing: set[str]) -> np.ndarray:
         rows = self._grouped(f"SELECT born, GROUP_CONCAT(id) FROM {DIST_SECTIONS} WHERE "
                              f"MATCH({phrase_match(folded)}) AND {self._live} GROUP BY born",
-                             "ranker=none")
+                             "ranker=none", missing)
         return self._numbering.numbers(int(i) for row in rows for i in row[1].split(","))
 
-    def _grouped(self, sql: str, options: str) -> tuple[tuple, ...]:
+    def _grouped(self, sql: str, options: str, missing: set[str]) -> tuple[tuple, ...]:
         """A query that folds every matching section into one row per generation it was born in
         (GROUP_CONCAT): a few long strings split at C speed instead of a row per section."""
         return self.head.search(f"{sql} LIMIT 0,1000 OPTION max_matches=1000, {options}",
-                                self._missing()).rows
+                                missing).rows
 
     def word_scores(self, words: list[str]) -> Scores | None:
         """BM25F over the words, computed here as the embedded index computes it (searchd
@@ -126,24 +142,31 @@ class SphinxReader(Listing):
         for word in ranking_words(freqs, n):
             weight = idf(n, freqs[word])
             # (a section outside the listing — a shard back mid-search — is not in the view)
+            ids, tfs = self._answer(("words", word),
+                                    lambda missing: self._frequencies(word, missing))
             scored.append(dict(sorted((d, weight * (tf * k) / (tf + norm[d]))
-                                      for d, tf in self._frequencies(word) if d in norm)))
+                                      for d, tf in zip(ids.tolist(), tfs.tolist()) if d in norm)))
         return self._numbering.scores(summed(scored))
 
-    def _frequencies(self, word: str) -> list[tuple[int, int]]:
-        """(section, how often the word occurs in its words) for every section holding it (the
-        two GROUP_CONCATs of a group run over its rows in one order)."""
+    def _frequencies(self, word: str, missing: set[str]) -> np.ndarray:
+        """[section ids, how often the word occurs in each one's words] (int64, 2 × n) for every
+        section holding it (the two GROUP_CONCATs of a group run over its rows in one order)."""
         rows = self._grouped(f"SELECT born, WEIGHT() AS tf, GROUP_CONCAT(id), GROUP_CONCAT(tf) "
                              f"FROM {DIST_SECTIONS} WHERE MATCH({words_match([word])}) AND "
-                             f"{self._live} GROUP BY born", "ranker=expr('sum(hit_count)')")
-        return [(int(i), int(tf)) for row in rows
-                for i, tf in zip(row[2].split(","), row[3].split(","))]
+                             f"{self._live} GROUP BY born", "ranker=expr('sum(hit_count)')",
+                             missing)
+        ids = [int(i) for row in rows for i in row[2].split(",")]
+        tfs = [int(tf) for row in rows for tf in row[3].split(",")]
+        return np.array([ids, tfs], dtype=np.int64).reshape(2, len(ids))
 
     def _frequency(self, word: str) -> int:
-        answer = self.head.search(f"SELECT id FROM {DIST_SECTIONS} WHERE "
-                                  f"MATCH({words_match([word])}) AND {self._live} LIMIT 0,1",
-                                  self._missing(), meta=True)
-        return answer.total_found
+        """How many live sections hold the word."""
+        def count(missing: set[str]) -> np.ndarray:
+            answer = self.head.search(f"SELECT id FROM {DIST_SECTIONS} WHERE "
+                                      f"MATCH({words_match([word])}) AND {self._live} LIMIT 0,1",
+                                      missing, meta=True)
+            return np.array([answer.total_found], dtype=np.int64)
+        return int(self._answer(("count", word), count)[0])
 
     def missing(self) -> list[str]:
         found = self._missing()

@@ -24,7 +24,7 @@ from array import array
 import numpy as np
 from pyroaring import BitMap
 
-from indexer.backends.cache import BytesCache
+from indexer.backends.cache import BytesCache, read_only
 from indexer.backends.whoosh.grams import GramLists
 
 # Answers of recent runs kept (4 bytes a section found): a run in most sections costs a `find`
@@ -48,7 +48,7 @@ class ExactMatcher:
     def numbers(self, folded: str) -> np.ndarray:
         """The sorted, unique int32 numbers of the sections whose text contains `folded` (a
         read-only array: it may be the cached answer)."""
-        return self.cache.get(folded, lambda: _read_only(self._numbers(folded)))
+        return self.cache.get(folded, lambda: read_only(self._numbers(folded)))
 
     def _numbers(self, folded: str) -> np.ndarray:
         candidates = self._candidates(folded) if folded else None
@@ -93,11 +93,6 @@ class ExactMatcher:
         """The section ids among `sids` (live, ascending) whose text contains `folded`."""
         starts, ends = self.lists.starts, self.lists.ends
         return sids[self.lists.finder.contains(folded.encode("utf-8"), starts[sids], ends[sids])]
-
-
-def _read_only(numbers: np.ndarray) -> np.ndarray:
-    numbers.flags.writeable = False
-    return numbers
 
 
 def _none() -> np.ndarray:
