@@ -45,10 +45,15 @@ def gram_codes(folded: str) -> np.ndarray:
     codes <<= np.uint64(CHAR_BITS)
     codes |= points[1:]
     codes.sort()
-    distinct = np.empty(len(codes), dtype=bool)
-    distinct[0] = True
-    np.not_equal(codes[1:], codes[:-1], out=distinct[1:])
-    return codes[distinct]
+    return codes[_first_of_each(codes)]
+
+
+def _first_of_each(ordered: np.ndarray) -> np.ndarray:
+    """A mask of the places where a sorted, non-empty array takes a new value."""
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return first
 
 
 def gram_of_code(code: int) -> str:
@@ -113,7 +118,7 @@ class GramWriter:
             return
         codes = keys >> np.uint64(SID_BITS)
         sids = ((keys & np.uint64((1 << SID_BITS) - 1)) + np.uint64(batch)).astype(np.uint32)
-        firsts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+        firsts = np.flatnonzero(_first_of_each(codes))
         lasts = np.append(firsts[1:], len(keys))
         maps = self.maps
         for code, first, last in zip(codes[firsts].tolist(), firsts.tolist(), lasts.tolist()):

@@ -8,7 +8,7 @@ through `map` 381 ms (~190 ns of it the call, the rest the search); numpy's `fin
 spans 187 ms in one thread, 100 ms in two.
 
 A numpy fixed-width string holds at most 2**31 - 1 bytes, so a larger buffer is seen as several
-windows, cut at span starts; a span longer than a window would not fit in one and is refused.
+windows, cut between spans; a span longer than a window would not fit in one and is refused.
 """
 
 from __future__ import annotations
