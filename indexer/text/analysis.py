@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import os
+import threading
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -38,6 +39,7 @@ USERDICT = Path(__file__).resolve().parent.parent / "data" / "userdict.txt"
 # jieba's finalseg keeps ``6.2016``, ``77%`` and ``--`` whole but splits ``www.gov.cn`` at dots.
 _SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 _loaded_pid: int | None = None
+_load_lock = threading.Lock()
 
 
 def userdict_entries() -> list[tuple[str, int]]:
@@ -67,9 +69,11 @@ def _rjieba():
     import rjieba
 
     if _loaded_pid != os.getpid():
-        for word, freq in userdict_entries():
-            rjieba.add_word(word, freq, None)
-        _loaded_pid = os.getpid()
+        with _load_lock:   # a server worker's threads: one loads, the others wait (rjieba's
+            if _loaded_pid != os.getpid():   # dictionary refuses a second writer: "Already borrowed")
+                for word, freq in userdict_entries():
+                    rjieba.add_word(word, freq, None)
+                _loaded_pid = os.getpid()
     return rjieba
 
 
