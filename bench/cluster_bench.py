@@ -23,7 +23,9 @@ bench/out/corpus-N with N files is reused, otherwise it is made), it measures fo
 
 The cluster is started in a temporary directory on free ports with 2 shards and no mirrors
 (--mirrors 0: every write goes to one replica per shard; a mirror doubles the writes and the
-searchd memory). Everything started is stopped at the end. Results: OUT/cluster-results-N.json.
+searchd memory). Everything started is stopped at the end, except a cluster named by
+`--cluster DIR`, which is kept (and not indexed again when it already holds N reports: the
+query and HTTP figures of a change to the read side, without a 20-minute build at 100k). Results: OUT/cluster-results-N.json.
 Nothing here is a test.
 """
 
@@ -54,8 +56,10 @@ make_corpus, sample_queries = bench_run.make_corpus, bench_run.sample_queries
 percentile, dir_size, cpu_seconds = bench_run.percentile, bench_run.dir_size, bench_run.cpu_seconds
 
 from indexer.backends import open_backend  # noqa: E402
-from indexer.backends.sphinx.cluster import load_cluster, read_pid, start_cluster, stop_cluster  # noqa: E402
+from indexer.backends.sphinx.cluster import (load_cluster, pid_alive, read_pid,  # noqa: E402
+                                             start_cluster, stop_cluster)
 from indexer.backends.sphinx.cluster.topology import free_port  # noqa: E402
+from indexer.errors import GongkaiError  # noqa: E402
 from indexer.extract.corpus import Skipped  # noqa: E402
 from indexer.indexing.build import build_index  # noqa: E402
 from indexer.indexing.plan import plan_run  # noqa: E402
@@ -199,11 +203,30 @@ def write_only(dump: Path, location: str, searchd_pids: list[int]) -> dict:
 # --- cluster --------------------------------------------------------------------------------
 
 class Cluster:
-    def __init__(self, base: Path, name: str):
-        self.dir = base / name
-        self.port = free_port()
-        self.info = start_cluster(self.dir, self.port, shards=2, mirrors=0)
+    """A 2-shard cluster without mirrors in base/name, started here; `keep`: an existing
+    cluster there (--cluster DIR) is used as it is (started again if stopped, its data kept)
+    and left running at the end."""
+
+    def __init__(self, base: Path, name: str, keep: bool = False):
+        self.dir, self.keep = base / name, keep
+        known = (self.dir / "cluster.json").exists() and load_cluster(self.dir)
+        if known and any(pid_alive(read_pid(n)) for n in known.nodes):
+            self.port = known.head.port
+        else:
+            self.port = known.head.port if known else free_port()
+            start_cluster(self.dir, self.port, shards=2, mirrors=0)
         self.url = f"sphinx://127.0.0.1:{self.port}"
+
+    def holds(self, n: int) -> bool:
+        """Whether the cluster's live generation already holds n reports (a kept cluster)."""
+        try:
+            index = open_index(self.url)
+        except GongkaiError:
+            return False
+        try:
+            return index.size() == n
+        finally:
+            index.close()
 
     def pids(self) -> list[int]:
         return [p for n in load_cluster(self.dir).nodes if (p := read_pid(n))]
@@ -220,7 +243,8 @@ class Cluster:
                 "mb_per_node_without_binlog": per_node}
 
     def stop(self) -> None:
-        stop_cluster(self.dir)
+        if not self.keep:
+            stop_cluster(self.dir)
 
 
 # --- HTTP: gongkai serve and concurrent clients ---------------------------------------------
@@ -293,7 +317,8 @@ def bench_size(n: int, args, tmp: Path) -> dict:
     run_embedded = "embedded" in args.backends
     run_cluster = "cluster" in args.backends
     embedded_dir = tmp / f"embedded-{n}"
-    cluster = Cluster(tmp, f"cluster-{n}") if run_cluster else None
+    cluster = (Cluster(args.cluster.parent, args.cluster.name, keep=True) if args.cluster
+               else Cluster(tmp, f"cluster-{n}")) if run_cluster else None
     try:
         if run_embedded:
             log(f"[{n}] embedded: build_index (load {load()})", flush=True)
@@ -305,7 +330,9 @@ def bench_size(n: int, args, tmp: Path) -> dict:
                          "records_bytes": dir_size(gen / "records"),
                          "whoosh_bytes": dir_size(gen / "whoosh") if (gen / "whoosh").exists() else None}
             log(f"  {r['index']}", flush=True)
-        if cluster:
+        if cluster and cluster.keep and cluster.holds(n):
+            log(f"[{n}] cluster: {cluster.dir} holds {n} reports: not indexed again", flush=True)
+        elif cluster:
             log(f"[{n}] cluster: build_index (load {load()})", flush=True)
             r = result["cluster"]
             r["index"] = timed_build(corpus, cluster.url, cluster.pids())
@@ -444,6 +471,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of HTTP load")
     parser.add_argument("--no-write-only", action="store_true",
                         help="skip the extraction-alone pass and the backend-only writes")
+    parser.add_argument("--cluster", type=Path, metavar="DIR",
+                        help="use and keep the cluster in DIR (made if missing; indexed only "
+                             "when it does not hold N reports): query figures without a rebuild")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for n in args.sizes:

@@ -36,18 +36,6 @@ def ranking_words(frequencies: dict[str, int], sections: int) -> list[str]:
         or [min(frequencies, key=frequencies.get)]
 
 
-def summed(scored: list[dict[int, float]]) -> dict[int, float]:
-    """Several words' scores as Whoosh's Or: per section, the sum of the scores of the words it
-    holds, in section order (one word: its scores as they are)."""
-    if len(scored) == 1:
-        return scored[0]
-    total = dict(scored[0])
-    for scores in scored[1:]:
-        get = total.get
-        total.update([(d, get(d, 0.0) + score) for d, score in scores.items()])
-    return dict(sorted(total.items()))
-
-
 def scores(weights: np.ndarray, norms: np.ndarray, weight: float) -> np.ndarray:
     """BM25F of one word in many sections at once: `weights` its term frequencies, `norms` the
     sections' `length_norm`s, `weight` its `idf` (the same float operations, in the same order,
@@ -56,8 +44,9 @@ def scores(weights: np.ndarray, norms: np.ndarray, weight: float) -> np.ndarray:
 
 
 def summed_arrays(scored: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """`summed` over (sorted ids, scores) arrays: the ids holding any word, ascending, and per id
-    the sum of its words' scores added in the order of `scored` (as the dict form adds them)."""
+    """Several words' scores as Whoosh's Or, from (sorted ids, scores) arrays: the ids holding
+    any word, ascending, and per id the sum of its words' scores added in the order of `scored`
+    (one word: its scores as they are)."""
     if len(scored) == 1:
         return scored[0]
     ids = np.concatenate([i for i, _ in scored])

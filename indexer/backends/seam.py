@@ -88,24 +88,25 @@ class Numbering:
         found.sort()
         if len(found) > 1:   # sorted: a repeated id is next to its twin
             found = found[np.concatenate(([True], found[1:] != found[:-1]))]
+        return self._locate(found)[0]
+
+    def lookup(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(section numbers, where): the numbers of the live ones of backend ids (any order;
+        sorted, unique, int32) and, for each, its first position in `ids` — for values that
+        come beside the ids."""
+        found, first = np.unique(ids.astype(np.int64, copy=False), return_index=True)
+        numbers, live = self._locate(found)
+        return numbers, first[live]
+
+    def _locate(self, found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted unique ids -> (the section numbers of the live ones, which ids are live)."""
         if not len(found) or not len(self.ids):
-            return no_sections()
+            return no_sections(), np.zeros(len(found), dtype=bool)
         at = np.searchsorted(self.ids, found)
         inside = at < len(self.ids)
-        at, found = at[inside], found[inside]
-        return at[self.ids[at] == found].astype(np.int32)
-
-    def scores(self, by_id: Mapping[int, float]) -> Scores:
-        """Scores keyed by backend id as `Scores` over section numbers (dead ids dropped)."""
-        ids = np.fromiter(by_id.keys(), dtype=np.int64, count=len(by_id))
-        values = np.fromiter(by_id.values(), dtype=np.float64, count=len(by_id))
-        order = np.argsort(ids, kind="stable")
-        ids, values = ids[order], values[order]
-        at = np.searchsorted(self.ids, ids) if len(self.ids) else np.zeros(len(ids), np.int64)
-        inside = at < len(self.ids)
-        keep = inside.copy()
-        keep[inside] = self.ids[at[inside]] == ids[inside]
-        return Scores(at[keep].astype(np.int32), values[keep])
+        live = inside.copy()
+        live[inside] = self.ids[at[inside]] == found[inside]
+        return at[live].astype(np.int32), live
 
 
 def sections_from(rows: Iterable[tuple[str, str, int]], report_ids: list[str]) -> Sections:
