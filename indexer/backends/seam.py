@@ -72,43 +72,6 @@ def no_sections() -> np.ndarray:
     return np.zeros(0, dtype=np.int32)
 
 
-class Numbering:
-    """A backend's own ids of the live sections, ascending: section number i is `ids[i]`."""
-
-    def __init__(self, ids: Iterable[int]):
-        self.ids = np.fromiter(ids, dtype=np.int64)
-        if len(self.ids) > 1 and not bool(np.all(self.ids[1:] > self.ids[:-1])):
-            raise ValueError("section ids must be ascending and unique")
-
-    def numbers(self, ids: Iterable[int] | np.ndarray) -> np.ndarray:
-        """The section numbers of backend ids (sorted, unique, int32); ids of sections that
-        are not live are dropped."""
-        found = (ids.astype(np.int64) if isinstance(ids, np.ndarray)
-                 else np.fromiter(ids, dtype=np.int64))
-        found.sort()
-        if len(found) > 1:   # sorted: a repeated id is next to its twin
-            found = found[np.concatenate(([True], found[1:] != found[:-1]))]
-        return self._locate(found)[0]
-
-    def lookup(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(section numbers, where): the numbers of the live ones of backend ids (any order;
-        sorted, unique, int32) and, for each, its first position in `ids` — for values that
-        come beside the ids."""
-        found, first = np.unique(ids.astype(np.int64, copy=False), return_index=True)
-        numbers, live = self._locate(found)
-        return numbers, first[live]
-
-    def _locate(self, found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Sorted unique ids -> (the section numbers of the live ones, which ids are live)."""
-        if not len(found) or not len(self.ids):
-            return no_sections(), np.zeros(len(found), dtype=bool)
-        at = np.searchsorted(self.ids, found)
-        inside = at < len(self.ids)
-        live = inside.copy()
-        live[inside] = self.ids[at[inside]] == found[inside]
-        return at[live].astype(np.int32), live
-
-
 def sections_from(rows: Iterable[tuple[str, str, int]], report_ids: list[str]) -> Sections:
     """Sections from (report_id, slug, ordinal) rows in section-number order; `report_ids` is
     the order of ReportColumns.ids (a row of another report is an error)."""

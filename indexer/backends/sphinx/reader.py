@@ -13,17 +13,16 @@ import numpy as np
 
 from indexer.backends.bm25 import idf, length_norm, ranking_words, scores, summed_arrays
 from indexer.backends.cache import BytesCache, read_only
-from indexer.backends.seam import (Listing, Numbering, Scores, Sections, no_sections,
-                                   sections_from)
+from indexer.backends.numbering import Numbering
+from indexer.backends.seam import Listing, Scores, Sections, no_sections, sections_from
 from indexer.backends.sphinx.head import Head
-from indexer.backends.sphinx.schema import DIST_RECORDS, DIST_SECTIONS
+from indexer.backends.sphinx.schema import DIST_RECORDS, DIST_SECTIONS, ID_END
 from indexer.backends.sphinx.sphinxql import escape_match, phrase_match, quote, unpack, words_match
 from indexer.errors import Unavailable
 from indexer.model.columns import report_columns
 from indexer.model.record import Report
 
 LISTING_BYTES = 4 << 20      # about this much per reply when listing sections and summaries
-ID_SPACE = 1 << 63           # document ids are 63-bit hashes, spread evenly (`run.doc_id`)
 CACHE_BYTES = 64 * 2**20     # the shards' complete answers of recent runs and words, per reader
 # Matching ids come back as GROUP_CONCAT strings, one per bucket of ids: searchd 2.2.11 builds a
 # group's string in time that grows faster than its length (10k reports, "公开", 70,032 sections:
@@ -57,19 +56,23 @@ class SphinxReader(Listing):
 
     def _listing(self, sql: str, missing: set[str]) -> list[tuple]:
         """Every row of a listing (`sql` ends in its WHERE conditions), fetched in slices of the
-        id space small enough for one reply (searchd refuses a reply over max_packet_size, and a
-        shard that cannot answer would make the listing short)."""
-        first = self.head.search(f"{sql} LIMIT 0,1 OPTION max_matches=1", missing, meta=True)
+        range of its ids small enough for one reply (searchd refuses a reply over
+        max_packet_size, and a shard that cannot answer would make the listing short)."""
+        first = self.head.search(f"{sql} ORDER BY id ASC LIMIT 0,1 OPTION max_matches=1",
+                                 missing, meta=True)
         total = first.total_found
         if total <= 1:
             return list(first.rows)
-        row_bytes = max(64, 2 * len(repr(first.rows[0]))) if first.rows else 64
+        last = self.head.search(f"{sql} ORDER BY id DESC LIMIT 0,1 OPTION max_matches=1",
+                                missing).rows
+        low, high = int(first.rows[0][0]), int(last[0][0]) if last else ID_END - 1
+        row_bytes = max(64, 2 * len(repr(first.rows[0])))
         slices = max(1, -(-total * row_bytes // LISTING_BYTES))
-        step = -(-ID_SPACE // slices)
+        step = -(-(high + 1 - low) // slices)
         rows: list[tuple] = []
-        for low in range(0, ID_SPACE, step):
+        for start in range(low, high + 1, step):
             rows.extend(self.head.search(
-                f"{sql} AND id >= {low} AND id < {low + step} ORDER BY id ASC "
+                f"{sql} AND id >= {start} AND id < {start + step} ORDER BY id ASC "
                 f"LIMIT 0,{total} OPTION max_matches={total}", missing).rows)
         if len(rows) < total and not missing:
             missing.add("a listing that came back short")

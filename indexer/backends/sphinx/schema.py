@@ -33,6 +33,7 @@ DIST_RECORDS = "gongkai_records"      # distributed, on the head
 META = "gongkai_meta"                 # RT, on the head
 NODES = "gongkai_nodes"               # RT, on the head
 LIVE = 4294967295                     # `died` of a document no run has deleted (uint max)
+ID_END = 1 << 63                      # document ids are below (searchd's ids are signed 64-bit)
 
 META_GENERATION, META_LOCK = 1, 2     # document ids in META
 

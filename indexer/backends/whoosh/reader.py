@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 from whoosh import index as whoosh_index
 
-from indexer.backends.seam import Listing, Numbering, Scores, Sections, sections_from
+from indexer.backends.numbering import Numbering
+from indexer.backends.seam import Listing, Scores, Sections, sections_from
 from indexer.backends.whoosh.common import CommonPostings
 from indexer.backends.whoosh.docs import DocColumns, read_docs
 from indexer.backends.whoosh.exact import ExactMatcher
