@@ -82,6 +82,23 @@ def test_a_dead_shard_gives_a_partial_answer_naming_it_and_a_restart_catches_up(
         index.close()
 
 
+def test_records_are_read_a_page_at_once_and_a_dead_shards_record_is_unavailable(
+        small_cluster, small_index):
+    backend = open_backend(url(small_cluster))
+    try:
+        reader = backend.reader()
+        ids = sorted(reader.summaries())
+        assert reader.records(ids) == {rid: small_index.get_report(rid) for rid in ids}
+        for node in small_cluster.shard_nodes(1):
+            cl.stop_node(small_cluster.workdir, node.name)
+        lost = min(reports_on(1, small_index))
+        with pytest.raises(Unavailable, match=f"report '{lost}' is on a shard that does not "):
+            reader.records(ids)
+        assert reader.missing() == ["shard1"]
+    finally:
+        backend.close()
+
+
 def test_complete_answers_are_kept_for_the_next_search_and_partial_ones_are_not(
         small_cluster, small_index):
     """A reader keeps the shards' complete answers (the next page, a facet clicked): with a

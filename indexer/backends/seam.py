@@ -116,6 +116,13 @@ class Listing:
         if report_id not in self._summaries:
             raise NotFound(f"没有编号为「{report_id}」的报告。")
 
+    # A reader overrides one of these two (each is written with the other).
+    def record(self, report_id: str) -> Report:
+        return self.records([report_id])[report_id]
+
+    def records(self, report_ids: list[str]) -> dict[str, Report]:
+        return {rid: self.record(rid) for rid in report_ids}
+
 
 class SectionIndex(Protocol):
     """One open, read-only generation of an index: what search needs from it."""
@@ -143,6 +150,10 @@ class SectionIndex(Protocol):
 
     def record(self, report_id: str) -> Report:
         """The full record; raises NotFound."""
+
+    def records(self, report_ids: list[str]) -> dict[str, Report]:
+        """The full records of several reports by id, read at once (one round trip on a
+        cluster: the hits of a page); raises NotFound."""
 
     def missing(self) -> list[str]:
         """The parts of the index (shards) that did not answer this thread's queries since the

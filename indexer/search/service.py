@@ -90,6 +90,8 @@ class Index:
         hits = []
         c, allowed = view.columns, view.live if section_filter is None else view.slug_mask(
             section_filter)
+        if terms:   # the records the passages come from, read in one call
+            view.records.many([c.ids[report] for report in page])
         for report in page:
             mine = view.sections_of(report)
             mine = mine[docs[mine] & allowed[mine]]

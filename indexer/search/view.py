@@ -5,8 +5,9 @@ speed, with no Python object per section (at 100,000 reports, ~800,000 sections)
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,36 @@ from indexer.model.record import Report
 from indexer.model.vocabulary import FIGURE_KEYS, REPORT_FACETS
 from indexer.text.normalize import fold
 
+KEPT_RECORDS = 256
+
+
+class Records:
+    """Full records read through the backend, the last KEPT_RECORDS of them kept (the hits'
+    passages, the report page): a page's hits are read in one call (`many`)."""
+
+    def __init__(self, index: SectionIndex):
+        self._index = index
+        self._kept: OrderedDict[str, Report] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, report_id: str) -> Report:
+        return self.many([report_id])[report_id]
+
+    def many(self, report_ids: list[str]) -> dict[str, Report]:
+        with self._lock:
+            found = {rid: self._kept[rid] for rid in report_ids if rid in self._kept}
+            for rid in found:
+                self._kept.move_to_end(rid)
+        wanted = [rid for rid in dict.fromkeys(report_ids) if rid not in found]
+        if wanted:
+            read = self._index.records(wanted)
+            with self._lock:
+                self._kept.update(read)
+                while len(self._kept) > KEPT_RECORDS:
+                    self._kept.popitem(last=False)
+            found.update(read)
+        return found
+
 
 class IndexView:
     """An open index and its lookups (built when a reader is first used, dropped with it)."""
@@ -29,7 +60,8 @@ class IndexView:
         self.columns = index.columns()
         self._sections(index)
         self._reports()
-        self.record = lru_cache(maxsize=256)(index.record)
+        self.records = Records(index)
+        self.record = self.records.get
         self._listed: dict[int, Report] = {}
 
     def listed(self, report: int) -> Report:

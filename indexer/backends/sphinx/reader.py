@@ -23,6 +23,7 @@ from indexer.model.columns import report_columns
 from indexer.model.record import Report
 
 LISTING_BYTES = 4 << 20      # about this much per reply when listing sections and summaries
+RECORDS_AT_ONCE = 100         # records fetched by one query (a page of hits)
 CACHE_BYTES = 64 * 2**20     # the shards' complete answers of recent runs and words, per reader
 # Matching ids come back as GROUP_CONCAT strings, one per bucket of ids: searchd 2.2.11 builds a
 # group's string in time that grows faster than its length (10k reports, "公开", 70,032 sections:
@@ -95,19 +96,31 @@ class SphinxReader(Listing):
     def _list_reports(self, missing: set[str]) -> dict[str, dict[str, Any]]:
         rows = self._listing(f"SELECT id, report_id, summary FROM {DIST_RECORDS} WHERE "
                              f"{self._live}", missing)
+        self._record_ids = {rid: int(i) for i, rid, _summary in rows}   # id: a fast filter
         return {rid: json.loads(summary) for _id, rid, summary in rows}
 
     # --- SectionIndex ---------------------------------------------------------------------
 
-    def record(self, report_id: str) -> Report:
-        self.check_known(report_id)
-        answer = self.head.search(f"SELECT id, record FROM {DIST_RECORDS} WHERE "
-                                  f"report_id = {quote(report_id)} AND {self._live} LIMIT 0,1",
-                                  self._missing())
-        if not answer.rows:
-            raise Unavailable(f"report '{report_id}' is on a shard that does not answer now; "
+    def records(self, report_ids: list[str]) -> dict[str, Report]:
+        """Records by their documents' ids, RECORDS_AT_ONCE a query (a filter on id is a
+        lookup; on report_id, a scan of every record: ~15 ms a report at 100k)."""
+        wanted = list(dict.fromkeys(report_ids))
+        for rid in wanted:
+            self.check_known(rid)
+        found: dict[str, Report] = {}
+        for start in range(0, len(wanted), RECORDS_AT_ONCE):
+            ids = ",".join(str(self._record_ids[rid])
+                           for rid in wanted[start:start + RECORDS_AT_ONCE])
+            answer = self.head.search(f"SELECT report_id, record FROM {DIST_RECORDS} WHERE "
+                                      f"id IN ({ids}) AND {self._live} LIMIT 0,"
+                                      f"{RECORDS_AT_ONCE}", self._missing())
+            found.update((rid, Report.from_dict(json.loads(unpack(packed))))
+                         for rid, packed in answer.rows)
+        absent = [rid for rid in wanted if rid not in found]
+        if absent:
+            raise Unavailable(f"report '{absent[0]}' is on a shard that does not answer now; "
                               "try again later")
-        return Report.from_dict(json.loads(unpack(answer.rows[0][1])))
+        return found
 
     def _answer(self, key: tuple, compute: Callable[[set[str]], np.ndarray]) -> np.ndarray:
         """An answer of the shards (read-only), kept for the next search — the next page, a
