@@ -74,15 +74,34 @@ def quote(value: str) -> str:
 
 def phrase_match(text: str, field: str = "chars") -> str:
     """The MATCH() literal finding `text` as an exact run of characters in `field`."""
-    tokens = [char_token(ch) for ch in text]
-    return quote(f'@{field} "' + " ".join(escape_match(t) for t in tokens) + '"')
+    return quote(_phrase(text, field))
 
 
 def words_match(words: Iterable[str], field: str = "words") -> str:
     """The MATCH() literal for any of `words` (OR) in `field`, each word as a phrase (a word
     the charset splits into several tokens keeps them together)."""
-    parts = [f'"{escape_match(w)}"' for w in words if w.strip()]
-    return quote(f"@{field} (" + " | ".join(parts) + ")")
+    return quote(_words(words, field))
+
+
+def run_or_word_match(text: str) -> str:
+    """The MATCH() literal for `text` as a run of characters or as a word: with
+    RUN_AND_WORD_RANKER, one query answers both (see there)."""
+    return quote(f"({_phrase(text, 'chars')}) | ({_words([text], 'words')})")
+
+
+# Under `run_or_word_match`, WEIGHT() = 2 × the word's count in `words` + 1 when `chars` holds the
+# run (field weights words=2, chars=1; only the documented factors sum, user_weight and
+# hit_count, in arithmetic, no IF(): what 2.2.11 and Manticore both rank with).
+RUN_AND_WORD_RANKER = ("field_weights=(words=2, chars=1), "
+                       "ranker=expr('sum((user_weight-1)*hit_count*2+2-user_weight)')")
+
+
+def _phrase(text: str, field: str) -> str:
+    return f'@{field} "' + " ".join(escape_match(char_token(ch)) for ch in text) + '"'
+
+
+def _words(words: Iterable[str], field: str) -> str:
+    return f"@{field} (" + " | ".join(f'"{escape_match(w)}"' for w in words if w.strip()) + ")"
 
 
 def connect(host: str, port: int, timeout: float = 10.0) -> Any:
