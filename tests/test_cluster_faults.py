@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -137,6 +139,53 @@ def test_listings_fetched_in_slices_give_the_same_answers(small_cluster, small_i
         expected["total"], expected["facets"], False)
     assert sorted(h["report_id"] for h in result["hits"]) == sorted(
         h["report_id"] for h in expected["hits"])
+
+
+def test_a_query_interrupted_anywhere_never_answers_the_next_one(small_cluster):
+    """A search over its time budget is made to raise in its thread wherever it is (the web
+    server's watchdog, `webui.limits`), inside PyMySQL too: the thread's next queries on the
+    head still get their own answers, never the interrupted one's or a closed connection
+    (which the 100k benchmark's server answered with HTTP 500)."""
+    from indexer.backends.sphinx.head import Head
+    from indexer.backends.sphinx.schema import DIST_RECORDS
+    from webui.limits import OverBudget, _Watch
+
+    head = Head("127.0.0.1", small_cluster.port)
+    ids = [int(row[0]) for row in head.query(f"SELECT id FROM {DIST_RECORDS} LIMIT 0,1000").rows]
+    rounds, delays = 400, random.Random(7)
+    outcomes: list[str] = []
+
+    def ask(doc: int, interrupt: bool) -> str:
+        """One query, and after a random time within its usual length (~1 ms) the watchdog
+        fires when `interrupt`; the query after an interrupted one is never interrupted."""
+        watch = _Watch(threading.get_ident())
+        timer = threading.Timer(delays.uniform(0, 0.0015), watch.fire)
+        if interrupt:
+            timer.start()
+        try:
+            rows = head.query(f"SELECT id FROM {DIST_RECORDS} WHERE id = {doc}").rows
+        finally:
+            timer.cancel()
+            watch.disarm()
+        return "answered" if rows == ((doc,),) else f"{doc} answered with {rows}"
+
+    def worker() -> None:
+        for i in range(rounds):
+            try:
+                outcomes.append(ask(ids[i % len(ids)], interrupt=i % 2 == 1))
+            except OverBudget:
+                outcomes.append("interrupted")
+            except Exception as exc:   # what the server turned into a 500
+                outcomes.append(repr(exc))
+        head.close()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert len(outcomes) == rounds
+    assert [o for o in outcomes if o not in ("answered", "interrupted")] == []
+    assert outcomes[::2] == ["answered"] * (rounds // 2)
+    assert outcomes[1::2].count("interrupted") > 20
 
 
 def test_a_partial_answer_is_flagged_in_the_json_and_on_the_page(small_cluster):

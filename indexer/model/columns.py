@@ -67,26 +67,31 @@ def integer_figures(stats: Mapping[str, Any]) -> dict[str, int]:
 
 
 def report_columns(ids: Sequence[str], summaries: Mapping[str, Mapping[str, Any]]) -> ReportColumns:
-    """The columns of the reports `ids` (in that order) from their summaries."""
-    rows = [summaries[rid] for rid in ids]
-    regions = [r.get("region") or {} for r in rows]
+    """The columns of the reports `ids` (in that order) from their summaries, each read once and
+    let go (a mapping that parses a summary when asked never holds them all at once)."""
+    n = len(ids)
+    strings: dict[str, list[Any]] = {name: [] for name in
+                                     ("source", "title", "agency", "province", "city", "county")}
+    year = np.full(n, NO_YEAR, dtype=np.int32)
     figures: dict[str, np.ndarray] = {}
-    for i, row in enumerate(rows):
+    sketch = np.zeros((n, SKETCH_SIZE), dtype=np.uint32)
+    sketch_size = np.zeros(n, dtype=np.int8)
+    for i, report_id in enumerate(ids):
+        row = summaries[report_id]
+        region = row.get("region") or {}
+        strings["source"].append(row.get("source") or "")
+        for name in ("title", "agency"):
+            strings[name].append(row.get(name))
+        for name in ("province", "city", "county"):
+            strings[name].append(region.get(name))
+        year[i] = row.get("year") or NO_YEAR
         for key, value in integer_figures(row.get("stats") or {}).items():
             column = figures.get(key)
             if column is None:
-                column = figures[key] = np.full(len(rows), NO_FIGURE, dtype=np.int64)
+                column = figures[key] = np.full(n, NO_FIGURE, dtype=np.int64)
             column[i] = value
-    sketch = np.zeros((len(rows), SKETCH_SIZE), dtype=np.uint32)
-    sketch_size = np.zeros(len(rows), dtype=np.int8)
-    for i, row in enumerate(rows):
         values = (row.get("sketch") or ())[:SKETCH_SIZE]
         sketch[i, :len(values)] = values
         sketch_size[i] = len(values)
-    return ReportColumns(
-        ids=list(ids), source=[r.get("source") or "" for r in rows],
-        title=[r.get("title") for r in rows], agency=[r.get("agency") for r in rows],
-        year=np.array([r.get("year") or NO_YEAR for r in rows], dtype=np.int32),
-        province=[g.get("province") for g in regions], city=[g.get("city") for g in regions],
-        county=[g.get("county") for g in regions], figures=figures, sketch=sketch,
-        sketch_size=sketch_size)
+    return ReportColumns(ids=list(ids), **strings, year=year, figures=figures, sketch=sketch,
+                         sketch_size=sketch_size)

@@ -8,7 +8,7 @@ once when a run publishes and read when a reader opens, instead of rebuilt from 
     columns/sketch_size.npy  int8 per report
     columns/representative.npy  int64 per report: the report it is another version of, or -1
 
-Built from the summaries `CHUNK` reports at a time, so an indexing run at 100k reports never
+Built from the summaries one at a time (`report_columns`), so an indexing run at 100k reports never
 holds every summary at once.
 """
 
@@ -21,33 +21,17 @@ from typing import Any
 
 import numpy as np
 
-from indexer.model.columns import NO_FIGURE, ReportColumns, report_columns
+from indexer.model.columns import ReportColumns, report_columns
 from indexer.text.near_duplicates import representatives
 
-CHUNK = 5000
 STRINGS = ("ids", "source", "title", "agency", "province", "city", "county")
 
 
 def build_columns(ids: Sequence[str], summaries: Mapping[str, Mapping[str, Any]]) -> ReportColumns:
-    """`report_columns(ids, summaries)`, reading CHUNK summaries at a time, with the
-    near-duplicate groups."""
-    columns = _concatenated(ids, summaries)
+    """`report_columns(ids, summaries)` with the near-duplicate groups."""
+    columns = report_columns(ids, summaries)
     return ReportColumns(**{**columns._asdict(), "representative": representatives(
         columns.edition_keys(), columns.source, columns.sketch, columns.sketch_size)})
-
-
-def _concatenated(ids: Sequence[str], summaries: Mapping[str, Mapping[str, Any]]) -> ReportColumns:
-    parts = [report_columns(ids[at:at + CHUNK], {rid: summaries[rid] for rid in ids[at:at + CHUNK]})
-             for at in range(0, len(ids), CHUNK)]
-    if len(parts) <= 1:
-        return parts[0] if parts else report_columns([], {})
-    keys = sorted({key for part in parts for key in part.figures})
-    figures = {key: np.concatenate([part.figures.get(key, np.full(len(part), NO_FIGURE, np.int64))
-                                    for part in parts]) for key in keys}
-    strings = {name: [v for part in parts for v in getattr(part, name)] for name in STRINGS}
-    return ReportColumns(**strings, year=np.concatenate([p.year for p in parts]), figures=figures,
-                         sketch=np.concatenate([p.sketch for p in parts]),
-                         sketch_size=np.concatenate([p.sketch_size for p in parts]))
 
 
 def write_columns(path: Path, columns: ReportColumns) -> None:

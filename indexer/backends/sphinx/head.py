@@ -38,33 +38,42 @@ class Head:
     def _conn(self) -> Any:
         conn = getattr(self._local, "conn", None)
         if conn is None:
+            import pymysql
+
             try:
                 conn = self._local.conn = connect(self.host, self.port)
-            except Exception as exc:
+            except (pymysql.err.MySQLError, OSError) as exc:
                 raise Unavailable(f"the search cluster at {self.address} does not answer "
                                   f"({type(exc).__name__})") from None
         return conn
 
     def close(self) -> None:
+        """Drop this thread's connection (the next query opens another)."""
         conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            self._local.conn = None
+        self._local.conn = None
+        if conn is not None and conn.open:
             conn.close()
 
     def query(self, sql: str, meta: bool = False) -> Answer:
         """Run one statement on the head (reconnecting once if the connection was lost);
-        `meta`: also read SHOW META (for `total_found`)."""
+        `meta`: also read SHOW META (for `total_found`). A query interrupted by any other
+        exception (a search over its time budget is made to raise in its thread, anywhere) drops
+        the connection: its reply may be half read, or not read at all, and must not be taken
+        for the next query's."""
         import pymysql
 
         for attempt in (1, 2):
             try:
                 return select(self._conn(), sql, meta=meta)
-            except pymysql.err.OperationalError:
+            except (pymysql.err.OperationalError, pymysql.err.InterfaceError):
                 self.close()
                 if attempt == 2:
                     raise Unavailable(f"the search cluster at {self.address} does not answer") from None
             except pymysql.err.ProgrammingError as exc:
                 raise GongkaiError(f"the search cluster refused a query: {exc.args[-1]}") from None
+            except BaseException:
+                self.close()
+                raise
         raise AssertionError("unreachable")
 
     def search(self, sql: str, missing: set[str], meta: bool = False) -> Answer:

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -19,6 +18,7 @@ from indexer.backends.sphinx.head import Head
 from indexer.backends.sphinx.schema import DIST_RECORDS, DIST_SECTIONS, ID_END
 from indexer.backends.sphinx.sphinxql import (RUN_AND_WORD_RANKER, escape_match, phrase_match,
                                               run_or_word_match, unpack, words_match)
+from indexer.backends.sphinx.summaries import Summaries
 from indexer.errors import Unavailable
 from indexer.model.columns import report_columns
 from indexer.model.record import Report
@@ -57,33 +57,36 @@ class SphinxReader(Listing):
             found = self._local.missing = set()
         return found
 
-    def _listing(self, sql: str, missing: set[str]) -> list[tuple]:
+    def _listing(self, sql: str, missing: set[str]) -> Iterator[tuple]:
         """Every row of a listing (`sql` ends in its WHERE conditions), fetched in slices of the
         range of its ids small enough for one reply (searchd refuses a reply over
-        max_packet_size, and a shard that cannot answer would make the listing short)."""
+        max_packet_size, and a shard that cannot answer would make the listing short); a slice
+        at a time, so that a caller keeping less than the rows never holds them all."""
         first = self.head.search(f"{sql} ORDER BY id ASC LIMIT 0,1 OPTION max_matches=1",
                                  missing, meta=True)
         total = first.total_found
         if total <= 1:
-            return list(first.rows)
+            yield from first.rows
+            return
         last = self.head.search(f"{sql} ORDER BY id DESC LIMIT 0,1 OPTION max_matches=1",
                                 missing).rows
         low, high = int(first.rows[0][0]), int(last[0][0]) if last else ID_END - 1
         row_bytes = max(64, 2 * len(repr(first.rows[0])))
         slices = max(1, -(-total * row_bytes // LISTING_BYTES))
         step = -(-(high + 1 - low) // slices)
-        rows: list[tuple] = []
+        listed = 0
         for start in range(low, high + 1, step):
-            rows.extend(self.head.search(
+            rows = self.head.search(
                 f"{sql} AND id >= {start} AND id < {start + step} ORDER BY id ASC "
-                f"LIMIT 0,{total} OPTION max_matches={total}", missing).rows)
-        if len(rows) < total and not missing:
+                f"LIMIT 0,{total} OPTION max_matches={total}", missing).rows
+            listed += len(rows)
+            yield from rows
+        if listed < total and not missing:
             missing.add("a listing that came back short")
-        return rows
 
     def _list_sections(self, missing: set[str]) -> Sections:
-        rows = self._listing(f"SELECT id, report_id, section, ordinal, wordcount FROM "
-                             f"{DIST_SECTIONS} WHERE {self._live}", missing)
+        rows = list(self._listing(f"SELECT id, report_id, section, ordinal, wordcount FROM "
+                                  f"{DIST_SECTIONS} WHERE {self._live}", missing))
         known = [row for row in rows if row[1] in self._summaries]
         if len(known) < len(rows):   # sections of a report the records listing did not give
             missing.add("a listing that came back short")
@@ -95,11 +98,18 @@ class SphinxReader(Listing):
         return sections_from(((rid, slug, int(o)) for _i, rid, slug, o, _n in rows),
                              self._columns.ids)
 
-    def _list_reports(self, missing: set[str]) -> dict[str, dict[str, Any]]:
-        rows = self._listing(f"SELECT id, report_id, summary FROM {DIST_RECORDS} WHERE "
-                             f"{self._live}", missing)
-        self._record_ids = {rid: int(i) for i, rid, _summary in rows}   # id: a fast filter
-        return {rid: json.loads(summary) for _id, rid, summary in rows}
+    def _list_reports(self, missing: set[str]) -> Summaries:
+        """Every report's summary, kept compressed (`Summaries`), and its document's id (a
+        filter on id is a lookup: `records`)."""
+        self._record_ids: dict[str, int] = {}
+
+        def texts() -> Iterator[tuple[str, str]]:
+            for doc_id, report_id, summary in self._listing(
+                    f"SELECT id, report_id, summary FROM {DIST_RECORDS} WHERE {self._live}",
+                    missing):
+                self._record_ids[report_id] = int(doc_id)
+                yield report_id, summary
+        return Summaries(texts())
 
     # --- SectionIndex ---------------------------------------------------------------------
 
