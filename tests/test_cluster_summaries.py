@@ -1,6 +1,5 @@
-"""A cluster reader's summaries, held compressed by the web node (`indexer/backends/sphinx/
-summaries.py`): every summary comes back as it went in, in its order, with or without a trained
-dictionary; and the columns built from them one at a time are the embedded index's."""
+"""A cluster reader's summaries, held compressed by the web node (`indexer.store.MemoryPack`):
+every summary comes back as it went in, in its order, with or without a trained dictionary; and the columns built from them one at a time are the embedded index's."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.backends.sphinx.summaries import TRAIN_ON, Summaries
+from indexer.store import MemoryPack
 from indexer.model.columns import report_columns
 
 json_values = st.recursive(
@@ -27,23 +26,23 @@ documents = st.dictionaries(st.text(min_size=1, max_size=12),
 
 @given(documents)
 def test_any_few_summaries_come_back_as_they_went_in(docs):
-    held = Summaries((rid, json.dumps(doc, ensure_ascii=False)) for rid, doc in docs.items())
+    held = MemoryPack((rid, json.dumps(doc, ensure_ascii=False)) for rid, doc in docs.items())
     assert list(held) == list(docs) and len(held) == len(docs)
     assert all(held[rid] == doc for rid, doc in docs.items())
 
 
 def test_real_summaries_past_the_training_sample_are_held_small(small_index):
     """The fourteen real summaries, renumbered into 2,100 (a dictionary is trained on the first
-    TRAIN_ON): all equal to what went in, in their order, and ~5x smaller than their JSON."""
+    MemoryPack.TRAIN_ON): all equal to what went in, in their order, and ~5x smaller than their JSON."""
     real = list(small_index.backend.reader().summaries().values())
     docs = {f"r{i:05d}": {**real[i % len(real)], "report_id": f"r{i:05d}"}
-            for i in range(TRAIN_ON + 100)}
+            for i in range(MemoryPack.TRAIN_ON + 100)}
     texts = {rid: json.dumps(doc, ensure_ascii=False) for rid, doc in docs.items()}
-    held = Summaries(texts.items())
-    assert held._dictionary is not None
+    held = MemoryPack(texts.items())
+    assert held.dictionary
     assert list(held) == list(docs)
     assert held["r00000"]["agency"] == real[0]["agency"]
-    assert held[f"r{TRAIN_ON + 99:05d}"] == docs[f"r{TRAIN_ON + 99:05d}"]
+    assert held[f"r{MemoryPack.TRAIN_ON + 99:05d}"] == docs[f"r{MemoryPack.TRAIN_ON + 99:05d}"]
     assert "r99999" not in held
     with pytest.raises(KeyError):
         held["r99999"]
@@ -65,7 +64,7 @@ def test_real_summaries_past_the_training_sample_are_held_small(small_index):
 def test_columns_from_held_summaries_are_the_embedded_indexs(small_index):
     reader = small_index.backend.reader()
     summaries = reader.summaries()
-    held = Summaries((rid, json.dumps(summaries[rid], ensure_ascii=False)) for rid in summaries)
+    held = MemoryPack((rid, json.dumps(summaries[rid], ensure_ascii=False)) for rid in summaries)
     built, expected = report_columns(list(held), held), reader.columns()
     assert built.ids == expected.ids and built.agency == expected.agency
     assert built.city == expected.city and built.source == expected.source

@@ -37,9 +37,9 @@ from indexer.model.columns import ReportColumns
 from indexer.model.record import Report
 from indexer.store.columns_file import build_columns, read_columns, write_columns
 from indexer.store.lock import RunLock, die_with_parent, sync_tree, write_atomic
-from indexer.store.pack import LazyDocuments, PackReader, PackWriter
+from indexer.store.pack import LazyDocuments, MemoryPack, PackReader, PackWriter
 
-__all__ = ["DEFAULT_INDEX_DIR", "Generation", "NewGeneration", "RunLock", "Store",
+__all__ = ["DEFAULT_INDEX_DIR", "Generation", "MemoryPack", "NewGeneration", "RunLock", "Store",
            "default_index_dir", "die_with_parent", "sync_tree"]
 
 DEFAULT_INDEX_DIR = "var/index"

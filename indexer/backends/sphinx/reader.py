@@ -18,10 +18,10 @@ from indexer.backends.sphinx.head import Head
 from indexer.backends.sphinx.schema import DIST_RECORDS, DIST_SECTIONS, ID_END
 from indexer.backends.sphinx.sphinxql import (RUN_AND_WORD_RANKER, escape_match, phrase_match,
                                               run_or_word_match, unpack, words_match)
-from indexer.backends.sphinx.summaries import Summaries
 from indexer.errors import Unavailable
 from indexer.model.columns import report_columns
 from indexer.model.record import Report
+from indexer.store import MemoryPack
 from indexer.text.analysis import query_words
 
 LISTING_BYTES = 4 << 20      # about this much per reply when listing sections and summaries
@@ -98,8 +98,8 @@ class SphinxReader(Listing):
         return sections_from(((rid, slug, int(o)) for _i, rid, slug, o, _n in rows),
                              self._columns.ids)
 
-    def _list_reports(self, missing: set[str]) -> Summaries:
-        """Every report's summary, kept compressed (`Summaries`), and its document's id (a
+    def _list_reports(self, missing: set[str]) -> MemoryPack:
+        """Every report's summary, kept compressed (`MemoryPack`), and its document's id (a
         filter on id is a lookup: `records`)."""
         self._record_ids: dict[str, int] = {}
 
@@ -109,7 +109,7 @@ class SphinxReader(Listing):
                     missing):
                 self._record_ids[report_id] = int(doc_id)
                 yield report_id, summary
-        return Summaries(texts())
+        return MemoryPack(texts())
 
     # --- SectionIndex ---------------------------------------------------------------------
 
