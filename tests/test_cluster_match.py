@@ -11,7 +11,7 @@ from contextlib import closing
 from cluster import running_cluster, url
 from indexer.backends import open_backend
 from indexer.backends.sphinx.schema import LIVE, RECORDS, SECTIONS
-from indexer.backends.sphinx.sphinxql import chars_field, connect, quote
+from indexer.backends.sphinx.sphinxql import chars_field, connect, grams_field, quote
 from indexer.indexing import build_index
 
 # (words field, chars field's text) of the hand-written sections of one report
@@ -39,9 +39,10 @@ def add_report_by_hand(info, generation: int) -> dict[str, int]:
         ids = {}
         for n, (slug, (words, text)) in enumerate(SECTIONS_BY_HAND.items(), 1):
             ids[slug] = first + n
-            cur.execute(f"REPLACE INTO {SECTIONS} (id, words, chars, report_id, section, "
+            cur.execute(f"REPLACE INTO {SECTIONS} (id, words, chars, grams, report_id, section, "
                         f"ordinal, wordcount, born, died) VALUES ({first + n}, {quote(words)}, "
-                        f"{quote(chars_field(text))}, 'by-hand', {quote(slug)}, {n}, "
+                        f"{quote(chars_field(text))}, {quote(grams_field(text))}, 'by-hand', "
+                        f"{quote(slug)}, {n}, "
                         f"{len(words.split())}, {generation}, {LIVE})")
     return ids
 

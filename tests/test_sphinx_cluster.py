@@ -25,6 +25,7 @@ from indexer.backends.sphinx.run import shard_of as route
 from indexer.backends.sphinx.sphinxql import (
     chars_field,
     escape_match,
+    grams_field,
     phrase_match,
     quote,
     select,
@@ -72,15 +73,15 @@ def insert_docs(info: cl.ClusterInfo, docs) -> Counter:
     per_shard: dict[int, list[str]] = {s: [] for s in range(info.shards)}
     for no, rid, ordinal, sec, words, text in docs:
         per_shard[shard_of(rid, info.shards)].append(
-            "(%d, %s, %s, %s, %s, %d, %d, 1, 4294967295)" % (
-                no * 65536 + ordinal, quote(words), quote(chars_field(text)), quote(rid), quote(sec),
-                ordinal, len(words.split())))
+            "(%d, %s, %s, %s, %s, %s, %d, %d, 1, 4294967295)" % (
+                no * 65536 + ordinal, quote(words), quote(chars_field(text)),
+                quote(grams_field(text)), quote(rid), quote(sec), ordinal, len(words.split())))
     for s, rows in per_shard.items():
         for node in info.shard_nodes(s):
             with closing(connect(node.port)) as c, c.cursor() as cur:
                 if rows:
-                    cur.execute("INSERT INTO gongkai_sections (id, words, chars, report_id, section, "
-                                "ordinal, wordcount, born, died) VALUES " + ",".join(rows))
+                    cur.execute("INSERT INTO gongkai_sections (id, words, chars, grams, report_id, "
+                                "section, ordinal, wordcount, born, died) VALUES " + ",".join(rows))
     return Counter({s: len(rows) for s, rows in per_shard.items()})
 
 
@@ -201,8 +202,9 @@ def test_strings_escaped(cluster):
              "a-b|c", "NEAR/3 MAYBE", "k=v<w"]
     with closing(connect(node.port)) as c, c.cursor() as cur:
         for i, s in enumerate(nasty, 1):
-            cur.execute(f"INSERT INTO gongkai_sections (id, words, chars, report_id) "
-                        f"VALUES ({i}, {quote(s)}, {quote(chars_field(s))}, {quote(s)})")
+            cur.execute(f"INSERT INTO gongkai_sections (id, words, chars, grams, report_id) "
+                        f"VALUES ({i}, {quote(s)}, {quote(chars_field(s))}, "
+                        f"{quote(grams_field(s))}, {quote(s)})")
         for i, s in enumerate(nasty, 1):
             a = select(c, f"SELECT id, report_id FROM gongkai_sections WHERE MATCH({quote('@words ' + escape_match(s))}) "
                           f"AND report_id = {quote(s)}")

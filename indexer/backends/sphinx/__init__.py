@@ -21,7 +21,7 @@ from indexer.backends.sphinx.schema import DIST_SECTIONS, META, META_GENERATION
 from indexer.errors import GongkaiError
 from indexer.text.analysis import index_signature
 
-LAYOUT_VERSION = "4"   # bump when the cluster's indexes change: forces a full build
+LAYOUT_VERSION = "5"   # bump when the cluster's indexes change: forces a full build
 
 
 class SphinxBackend:

@@ -23,7 +23,7 @@ from indexer.backends.seam import SectionDoc
 from indexer.backends.sphinx.head import Head, node_connection
 from indexer.backends.sphinx.schema import (DIST_SECTIONS, ID_END, LIVE, META, META_GENERATION,
                                             META_LOCK, RECORDS, SECTIONS)
-from indexer.backends.sphinx.sphinxql import chars_field, pack, quote, unpack
+from indexer.backends.sphinx.sphinxql import chars_field, grams_field, pack, quote, unpack
 from indexer.errors import GongkaiError
 from indexer.text.analysis import word_tokens
 
@@ -38,9 +38,10 @@ ID_ROOM = 1 << 62
 
 def prepare(doc: SectionDoc) -> tuple[int, str]:
     """A section as the VALUES of its row but for id and generations (runs in the indexing
-    workers): jieba's words, the characters, report, slug, ordinal, word count."""
+    workers): jieba's words, the characters, their bigrams, report, slug, ordinal, word count."""
     words = [word for word, _pos in word_tokens(doc.words)]
     return doc.ordinal, (f"{quote(' '.join(words))}, {quote(chars_field(doc.text))}, "
+                         f"{quote(grams_field(doc.text))}, "
                          f"{quote(doc.report_id)}, {quote(doc.slug)}, {doc.ordinal}, {len(words)}")
 
 
@@ -169,7 +170,8 @@ class SphinxRun:
 
     def _flush(self, shard: int) -> None:
         rows, self._buffers[shard], self._sizes[shard] = self._buffers.get(shard, []), [], 0
-        columns = {SECTIONS: "(id, words, chars, report_id, section, ordinal, wordcount, born, died)",
+        columns = {SECTIONS: "(id, words, chars, grams, report_id, section, ordinal, wordcount, "
+                             "born, died)",
                    RECORDS: "(id, title, report_id, born, died, summary, record)"}
         for index, cols in columns.items():
             values = [v for i, v in rows if i == index]

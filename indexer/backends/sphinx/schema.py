@@ -5,8 +5,9 @@ On every shard replica (RT indexes; searchd does not replicate them, gongkai wri
 replica of a shard):
 
 - `gongkai_sections`: one document per report section. Fields `words` (jieba words, space
-  separated: BM25) and `chars` (every character as a token, `sphinxql.chars_field`: exact runs by
-  phrase). Attributes: report_id, section (slug), ordinal, wordcount (the length BM25
+  separated: BM25), `grams` (every two neighbouring characters as a token, `sphinxql.grams_field`:
+  exact runs of two or more characters by phrase) and `chars` (every character as a token,
+  `sphinxql.chars_field`: runs of one character). Attributes: report_id, section (slug), ordinal, wordcount (the length BM25
   normalises by), and the generations the document lives
   in: `born` (the run that wrote it) and `died` (the run that deleted it; LIVE until then). A
   reader at published generation G sees ``born <= G AND died > G``.
@@ -46,6 +47,7 @@ def shard_indexes() -> dict[str, list[str]]:
     """Index name -> definition lines (without `path`) of a shard replica."""
     return {
         SECTIONS: _rt("rt_mem_limit = 256M", "rt_field = words", "rt_field = chars",
+                      "rt_field = grams",
                       "rt_attr_string = report_id", "rt_attr_string = section",
                       "rt_attr_uint = ordinal", "rt_attr_uint = wordcount",
                       "rt_attr_uint = born", "rt_attr_uint = died"),
