@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from indexer.backends.sphinx import cluster as cl
 from indexer.backends.sphinx.schema import SECTIONS
-from indexer.backends.sphinx.sphinxql import (chars_field, connect, gram_token, grams_field,
-                                              is_word_char, phrase_match, quote, select)
+from indexer.backends.sphinx.sphinxql import (char_token, chars_field, connect, gram_token,
+                                              grams_field, is_word_char, phrase_match, quote,
+                                              select)
 from tests.test_sphinx_cluster import free_port
 
 # The characters that could make two bigrams one token: hex digits and x (the escape's own
@@ -38,6 +39,13 @@ ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 def test_every_two_characters_are_a_token_of_their_own(a, b):
     assert all(is_word_char(ch) for ch in gram_token(a))   # searchd keeps it in one piece
     assert (fold(gram_token(a)) == fold(gram_token(b))) == (fold(a) == fold(b))
+
+
+@given(texts)
+def test_fields_are_their_characters_tokens_joined(text):
+    """The fields are built by `map` over cached tokens; they are the per-character rule."""
+    assert chars_field(text) == " ".join(char_token(ch) for ch in text)
+    assert grams_field(text) == " ".join(gram_token(text[i:i + 2]) for i in range(len(text) - 1))
 
 
 def test_grams_field_layout():
