@@ -153,6 +153,41 @@ def test_cli_errors_exit_2(tmp_path):
     assert r.returncode == 2 and "cluster.json not found" in r.stderr
 
 
+def test_a_cluster_started_again_keeps_its_layout_and_data(tmp_path):
+    """`start` on a stopped cluster's folder brings back its shards, mirrors and documents
+    without being told them; another number of mirrors (a new, empty replica that would
+    answer half the queries with nothing) or shards is refused, exit 2, and nothing starts."""
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "indexer.backends.sphinx.cluster", *args,
+                               "--dir", str(tmp_path / "c")], capture_output=True, text=True,
+                              timeout=120)
+
+    cl.start_cluster(tmp_path / "c", port=free_port(), shards=1, mirrors=0)
+    try:
+        with closing(connect(cl.load_cluster(tmp_path / "c").shard_nodes(0)[0].port)) as c:
+            c.cursor().execute("INSERT INTO gongkai_sections (id, words) VALUES (7, '公开')")
+    finally:
+        cl.stop_cluster(tmp_path / "c")
+    port = free_port()
+    r = run("start", "--port", str(port))
+    try:
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.startswith(f"cluster up: SphinxQL 127.0.0.1:{port} index 'gongkai' "
+                                   f"over 1 shard(s) x 1 replica(s) (2 searchd)")
+        with closing(connect(port)) as c:
+            assert select(c, "SELECT id FROM gongkai WHERE MATCH('公开')").rows == ((7,),)
+    finally:
+        assert run("stop").returncode == 0
+    for layout in (("--mirrors", "1"), ("--shards", "2")):
+        r = run("start", *layout)
+        assert r.returncode == 2
+        assert r.stderr.strip() == (
+            f"error: the cluster in {tmp_path / 'c'} has 1 shard(s) x 1 replica(s) and keeps its "
+            f"data there: start it with --shards 1 --mirrors 0, or remove {tmp_path / 'c'} for "
+            f"a new cluster")
+    assert not any(s["alive"] for s in cl.node_status(tmp_path / "c"))
+
+
 def test_totals_and_group_by_across_shards(loaded, head):
     info, per_shard = loaded
     total = len(REPORTS) * len(SECTIONS)

@@ -142,18 +142,29 @@ def _signal(pid: int, sig: int) -> None:
         pass
 
 
-def start_cluster(workdir: str | Path, port: int = DEFAULT_PORT, shards: int = 2,
-                  mirrors: int = 1) -> ClusterInfo:
+def start_cluster(workdir: str | Path, port: int | None = None, shards: int | None = None,
+                  mirrors: int | None = None) -> ClusterInfo:
     """Write configs, start every searchd (shards first, then the head) and wait until each
     accepts SphinxQL; then write cluster.json. On any failure the nodes already started are
-    stopped again and ClusterError says why. Data of an earlier cluster in `workdir` with the
-    same layout is kept (each node's data/ survives a stop/start)."""
+    stopped again and ClusterError says why. An earlier cluster in `workdir` is started again
+    with its data (each node's data/ survives a stop/start) and its layout: values not given
+    are its own, and another number of shards or mirrors is refused (reports would sit on the
+    wrong shard, and a new empty mirror would answer half the queries with nothing). A new
+    cluster: 2 shards, 1 mirror each, head on DEFAULT_PORT."""
     searchd = searchd_binary()
     workdir = Path(workdir).resolve()
     if (workdir / CLUSTER_FILE).exists():
         old = load_cluster(workdir)
         if any(pid_alive(read_pid(n)) for n in old.nodes):
             raise ClusterError(f"a cluster is already running in {workdir} (stop it first)")
+        if shards not in (None, old.shards) or mirrors not in (None, old.mirrors):
+            raise ClusterError(
+                f"the cluster in {workdir} has {old.shards} shard(s) x {old.mirrors + 1} "
+                f"replica(s) and keeps its data there: start it with --shards {old.shards} "
+                f"--mirrors {old.mirrors}, or remove {workdir} for a new cluster")
+        port, shards, mirrors = port or old.port, old.shards, old.mirrors
+    port, shards = port or DEFAULT_PORT, 2 if shards is None else shards
+    mirrors = 1 if mirrors is None else mirrors
     if port_in_use(port):
         raise ClusterError(f"port {HOST}:{port} is already in use")
     info = plan_cluster(workdir, port, shards, mirrors)

@@ -15,9 +15,11 @@ def main(argv: list[str] | None = None) -> int:
                                 description="A local Sphinx cluster for gongkai (RT shards, mirrors, distributed head).")
     p.add_argument("command", choices=["start", "stop", "status"])
     p.add_argument("--dir", default="var/cluster", help="cluster directory (default var/cluster)")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT, help="SphinxQL port of the head (default 9306)")
-    p.add_argument("--shards", type=int, default=2)
-    p.add_argument("--mirrors", type=int, default=1, help="extra replicas per shard (default 1)")
+    p.add_argument("--port", type=int, help=f"SphinxQL port of the head (default: the cluster's "
+                                            f"own, or {DEFAULT_PORT} for a new one)")
+    p.add_argument("--shards", type=int, help="shards of a new cluster (default 2)")
+    p.add_argument("--mirrors", type=int, help="extra replicas per shard of a new cluster "
+                                               "(default 1)")
     args = p.parse_args(argv)
     try:
         if args.command == "start":
