@@ -29,7 +29,7 @@ import json
 import os
 import threading
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,52 @@ def trained_dictionary(samples: list[bytes], size: int) -> bytes:
         return b""
 
 
+class _Framer:
+    """Documents compressed into zstandard frames, each handed to `emit(doc_id, frame)` in the
+    order added, with a dictionary: `dictionary` when given (b"": none), else one trained on
+    the first documents, held back until `TRAIN_AFTER` of them (`train_after`) or
+    `TRAIN_BYTES` have come, or until `train()` is called. `dictionary` is the one used (None
+    while training)."""
+
+    def __init__(self, emit: Callable[[str, bytes], Any], dictionary: bytes | None = None,
+                 train_after: int = TRAIN_AFTER, dict_size: int = DICT_SIZE):
+        self._emit, self._train_after, self._dict_size = emit, train_after, dict_size
+        self._held: list[tuple[str, bytes]] | None = None if dictionary is not None else []
+        self._held_bytes = 0
+        self.dictionary = dictionary
+        self._compressor = _compressor(dictionary) if dictionary is not None else None
+
+    @property
+    def training(self) -> bool:
+        return self._held is not None
+
+    def add(self, doc_id: str, data: bytes) -> None:
+        if self._held is None:
+            self._emit(doc_id, self._compressor.compress(data))
+            return
+        self._held.append((doc_id, data))
+        self._held_bytes += len(data)
+        if len(self._held) >= self._train_after or self._held_bytes >= TRAIN_BYTES:
+            self.train()
+
+    def train(self) -> None:
+        """Train the dictionary on the documents held (when still training) and emit them."""
+        if self._held is None:
+            return
+        held, self._held = self._held, None
+        self.dictionary = trained_dictionary([data for _, data in held], self._dict_size)
+        self._compressor = _compressor(self.dictionary)
+        for doc_id, data in held:
+            self._emit(doc_id, self._compressor.compress(data))
+
+
+def _compressor(dictionary: bytes) -> zstandard.ZstdCompressor:
+    if dictionary:
+        return zstandard.ZstdCompressor(level=LEVEL,
+                                        dict_data=zstandard.ZstdCompressionDict(dictionary))
+    return zstandard.ZstdCompressor(level=LEVEL)
+
+
 def _decompressor(local: threading.local,
                   dictionary: zstandard.ZstdCompressionDict | None) -> zstandard.ZstdDecompressor:
     """The calling thread's decompressor (one is not shared between threads)."""
@@ -75,40 +121,18 @@ class PackWriter:
         path.mkdir(parents=True)
         self._out = open(path / FRAMES, "wb")
         self._spans: dict[str, tuple[int, int]] = {}
-        self._held: list[tuple[str, bytes]] | None = None if dictionary is not None else []
-        self._held_bytes = 0
-        self._compressor = self._dictionary(dictionary) if dictionary is not None else None
-
-    def _dictionary(self, dictionary: bytes) -> zstandard.ZstdCompressor:
-        if dictionary:
-            (self.path / DICT).write_bytes(dictionary)
-            return zstandard.ZstdCompressor(level=LEVEL, dict_data=zstandard.ZstdCompressionDict(
-                dictionary))
-        return zstandard.ZstdCompressor(level=LEVEL)
+        self._framer = _Framer(self._append, dictionary)
 
     def add(self, doc_id: str, data: bytes) -> None:
         """A document (its UTF-8 JSON)."""
-        if self._held is None:
-            self._append(doc_id, self._compressor.compress(data))
-            return
-        self._held.append((doc_id, data))
-        self._held_bytes += len(data)
-        if len(self._held) >= TRAIN_AFTER or self._held_bytes >= TRAIN_BYTES:
-            self._train()
+        self._framer.add(doc_id, data)
 
     def copy_from(self, previous: "PackReader", doc_id: str) -> None:
         """A document of a pack with the same dictionary, carried over compressed."""
-        if self._held is not None:   # a full run trains its own dictionary: recompress
+        if self._framer.training:   # a full run trains its own dictionary: recompress
             self.add(doc_id, previous.raw(doc_id))
             return
         self._append(doc_id, previous.frame(doc_id))
-
-    def _train(self) -> None:
-        held, self._held = self._held or [], None
-        self._compressor = self._dictionary(trained_dictionary([data for _, data in held],
-                                                               DICT_SIZE))
-        for doc_id, data in held:
-            self._append(doc_id, self._compressor.compress(data))
 
     def _append(self, doc_id: str, frame: bytes) -> None:
         start = self._out.tell()
@@ -116,10 +140,11 @@ class PackWriter:
         self._spans[doc_id] = (start, start + len(frame))
 
     def close(self) -> None:
-        """Write the index and the ids (the frames are complete after this)."""
-        if self._held is not None:
-            self._train()
+        """Write the index, the ids and the dictionary (the frames are complete after this)."""
+        self._framer.train()
         self._out.close()
+        if self._framer.dictionary:
+            (self.path / DICT).write_bytes(self._framer.dictionary)
         spans = array("q")
         for start, end in self._spans.values():
             spans.extend((start, end))
@@ -206,29 +231,13 @@ class MemoryPack(Mapping[str, Any]):
 
     def __init__(self, texts: Iterable[tuple[str, str]]):
         self._frames: dict[str, bytes] = {}
-        self._dict: zstandard.ZstdCompressionDict | None = None
         self._local = threading.local()
-        compressor: zstandard.ZstdCompressor | None = None
-        first: list[tuple[str, bytes]] = []
+        framer = _Framer(self._frames.__setitem__, train_after=self.TRAIN_ON,
+                         dict_size=self.DICT_SIZE)
         for doc_id, text in texts:
-            if compressor is not None:
-                self._frames[doc_id] = compressor.compress(text.encode("utf-8"))
-                continue
-            first.append((doc_id, text.encode("utf-8")))
-            if len(first) == self.TRAIN_ON:
-                compressor = self._start(first)
-        if compressor is None:
-            self._start(first)
-
-    def _start(self, first: list[tuple[str, bytes]]) -> zstandard.ZstdCompressor:
-        """A compressor with a dictionary trained on the first documents, and those documents
-        compressed with it."""
-        dictionary = trained_dictionary([data for _id, data in first], self.DICT_SIZE)
-        self._dict = zstandard.ZstdCompressionDict(dictionary) if dictionary else None
-        compressor = zstandard.ZstdCompressor(level=LEVEL, dict_data=self._dict)
-        for doc_id, data in first:
-            self._frames[doc_id] = compressor.compress(data)
-        return compressor
+            framer.add(doc_id, text.encode("utf-8"))
+        framer.train()
+        self._dict = zstandard.ZstdCompressionDict(framer.dictionary) if framer.dictionary else None
 
     @property
     def dictionary(self) -> bytes:

@@ -147,10 +147,10 @@ RUN_AND_WORD_RANKER = ("field_weights=(words=2, chars=1, grams=1), "
 
 
 def _phrase(text: str) -> str:
+    """The run as a phrase of the tokens it was indexed as (the same field builders)."""
     if len(text) == 1:
-        return f'@chars "{escape_match(char_token(text))}"'
-    return '@grams "' + " ".join(escape_match(gram_token(text[i:i + 2]))
-                                 for i in range(len(text) - 1)) + '"'
+        return f'@chars "{escape_match(chars_field(text))}"'
+    return f'@grams "{escape_match(grams_field(text))}"'
 
 
 def _words(words: Iterable[str], field: str) -> str:

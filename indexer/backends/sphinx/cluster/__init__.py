@@ -163,8 +163,9 @@ def start_cluster(workdir: str | Path, port: int | None = None, shards: int | No
                 f"replica(s) and keeps its data there: start it with --shards {old.shards} "
                 f"--mirrors {old.mirrors}, or remove {workdir} for a new cluster")
         port, shards, mirrors = port or old.port, old.shards, old.mirrors
-    port, shards = port or DEFAULT_PORT, 2 if shards is None else shards
-    mirrors = 1 if mirrors is None else mirrors
+    else:
+        shards, mirrors = 2 if shards is None else shards, 1 if mirrors is None else mirrors
+    port = port or DEFAULT_PORT
     if port_in_use(port):
         raise ClusterError(f"port {HOST}:{port} is already in use")
     info = plan_cluster(workdir, port, shards, mirrors)
